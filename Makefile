@@ -1,0 +1,44 @@
+# quire's build.
+#   make        installs the Fennel toolchain if missing and builds bin/quire
+#   make test   runs every test (installs lua5.1 for the differential tests)
+SHELL := bash
+GO ?= go
+TOOLCHAIN := $(CURDIR)/.toolchain
+MODULE := github.com/quire-ci/quire
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
+.PHONY: all build toolchain lua51 test vet fmt-check fuzz clean
+
+all: build
+
+# The toolchain script is quick when everything is in place (it checks
+# checksums), so it runs every time rather than trusting a stamp file.
+toolchain:
+	@mkdir -p $(TOOLCHAIN)
+	@scripts/toolchain.sh fennel > $(TOOLCHAIN)/fennel.path.tmp && mv $(TOOLCHAIN)/fennel.path.tmp $(TOOLCHAIN)/fennel.path
+
+lua51:
+	@mkdir -p $(TOOLCHAIN)
+	@scripts/toolchain.sh lua51 > $(TOOLCHAIN)/lua51.path.tmp && mv $(TOOLCHAIN)/lua51.path.tmp $(TOOLCHAIN)/lua51.path
+
+build: toolchain
+	$(GO) build -ldflags "-X main.version=$(VERSION) -X $(MODULE)/compiler/fennel.defaultPath=$$(cat $(TOOLCHAIN)/fennel.path)" -o bin/quire ./cmd/quire
+
+test: build lua51 vet fmt-check
+	QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" QUIRE_LUA51="$$(cat $(TOOLCHAIN)/lua51.path)" \
+		$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Each fuzz target runs for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz: build
+	QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" $(GO) test ./compiler -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin

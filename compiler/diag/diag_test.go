@@ -1,0 +1,98 @@
+package diag
+
+import (
+	"strings"
+	"testing"
+)
+
+func render(r *Renderer, d *Diagnostic) string {
+	var b strings.Builder
+	r.Render(&b, d)
+	return b.String()
+}
+
+func TestRenderPointsAtTheForm(t *testing.T) {
+	src := []byte("(local ci (require :quire.ci))\n  (ci.job :x [] (fn [] {}))\n")
+	r := &Renderer{Sources: map[string][]byte{"ci.fnl": src}}
+	got := render(r, &Diagnostic{
+		Span: Span{File: "ci.fnl", Line: 2, Col: 3, EndLine: 2, EndCol: 27},
+		Msg:  "Job 'x' has empty inputs.",
+		Help: "pass [:quire/push]",
+	})
+	want := `error: Job 'x' has empty inputs.
+ --> ci.fnl:2:3
+  |
+2 |   (ci.job :x [] (fn [] {}))
+  |   ^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: pass [:quire/push]
+
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestRenderMultilineSpanUnderlinesToEndOfFirstLine(t *testing.T) {
+	src := []byte("(ci.job :x\n  [] f)\n")
+	r := &Renderer{Sources: map[string][]byte{"a.fnl": src}}
+	got := render(r, &Diagnostic{Span: Span{File: "a.fnl", Line: 1, Col: 1, EndLine: 2, EndCol: 7}, Msg: "m"})
+	if !strings.Contains(got, "1 | (ci.job :x\n  | ^^^^^^^^^^\n") {
+		t.Errorf("carets should run to the end of the first line:\n%s", got)
+	}
+}
+
+func TestRenderWithoutSourceOmitsExcerpt(t *testing.T) {
+	r := &Renderer{}
+	got := render(r, &Diagnostic{Span: Span{File: "gone.fnl", Line: 4, Col: 2}, Msg: "m"})
+	want := "error: m\n --> gone.fnl:4:2\n\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestRenderColorOnlyWhenAsked(t *testing.T) {
+	d := &Diagnostic{Span: Span{File: "f", Line: 1, Col: 1}, Msg: "m"}
+	src := map[string][]byte{"f": []byte("x\n")}
+	if got := render(&Renderer{Sources: src}, d); strings.Contains(got, "\x1b[") {
+		t.Errorf("plain rendering contains escape codes: %q", got)
+	}
+	if got := render(&Renderer{Color: true, Sources: src}, d); !strings.Contains(got, "\x1b[1;31merror") {
+		t.Errorf("coloured rendering lacks a red 'error': %q", got)
+	}
+}
+
+func TestRenderTabsAlignCaret(t *testing.T) {
+	src := []byte("\t(bad)\n")
+	got := render(&Renderer{Sources: map[string][]byte{"f": src}}, &Diagnostic{Span: Span{File: "f", Line: 1, Col: 2, EndLine: 1, EndCol: 6}, Msg: "m"})
+	if !strings.Contains(got, "1 |     (bad)\n  |     ^^^^^\n") {
+		t.Errorf("caret not aligned under a tab-indented form:\n%s", got)
+	}
+}
+
+func TestRenderNoteWithLocation(t *testing.T) {
+	src := []byte("(fn f [] (ci.job))\n(f)\n")
+	got := render(&Renderer{Sources: map[string][]byte{"ci.fnl": src}}, &Diagnostic{
+		Span:  Span{File: "ci.fnl", Line: 1, Col: 10, EndLine: 1, EndCol: 17},
+		Msg:   "m",
+		Notes: []Note{{Span: Span{File: "ci.fnl", Line: 2, Col: 1, EndLine: 2, EndCol: 3}, Msg: "called from here"}},
+	})
+	want := "  = note: called from here (ci.fnl:2:1)\n  |\n2 | (f)\n  | ^^^\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("got:\n%s\nwant it to contain:\n%s", got, want)
+	}
+}
+
+func TestSpanString(t *testing.T) {
+	for _, tc := range []struct {
+		s    Span
+		want string
+	}{
+		{Span{File: "a"}, "a"},
+		{Span{File: "a", Line: 3}, "a:3"},
+		{Span{File: "a", Line: 3, Col: 9}, "a:3:9"},
+	} {
+		if got := tc.s.String(); got != tc.want {
+			t.Errorf("%#v.String() = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package luavm
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// lua51 returns the path of the reference interpreter: $QUIRE_LUA51, else
+// lua5.1 on PATH. The differential tests are the proof that this package
+// works, so a missing interpreter fails them rather than skipping.
+func lua51(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("QUIRE_LUA51"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("lua5.1")
+	if err != nil {
+		t.Fatal("lua5.1 not found: run `make test`, which installs it (or set QUIRE_LUA51 to a Lua 5.1 interpreter)")
+	}
+	return p
+}
+
+// runLua51 runs src with the reference interpreter and returns its
+// standard output.
+func runLua51(t *testing.T, src string) string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "*.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(src); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	cmd := exec.Command(lua51(t), f.Name())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("lua5.1: %v\n%s", err, stderr.String())
+	}
+	return string(out)
+}
+
+// testState is a compile-time state whose print writes to the returned
+// buffer.
+func testState(t *testing.T) (*lua.LState, *bytes.Buffer) {
+	t.Helper()
+	L := NewState(Options{})
+	t.Cleanup(L.Close)
+	var out bytes.Buffer
+	L.SetGlobal("print", L.NewFunction(newPrint(&out)))
+	return L, &out
+}
+
+// runHere runs src through CompileChunk in a state of this package and
+// returns what it printed, or fails the test on an error.
+func runHere(t *testing.T, src string) string {
+	t.Helper()
+	L, out := testState(t)
+	fn, err := Load(L, []byte(src), "=test")
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	L.Push(fn)
+	if err := L.PCall(0, 0, nil); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return out.String()
+}
+
+// splitPrograms splits output made of "### name" headers into each
+// program's output.
+func splitPrograms(out string) map[string]string {
+	progs := map[string]string{}
+	name := ""
+	for _, line := range strings.SplitAfter(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "### "); ok {
+			name = strings.TrimSpace(rest)
+			progs[name] = ""
+			continue
+		}
+		progs[name] += line
+	}
+	return progs
+}

@@ -1,0 +1,142 @@
+package luavm
+
+import (
+	"os"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Stack sizes matching PUC Lua 5.1's limits (FIDELITY.md §3). gopher-lua's
+// defaults (256 call frames, a fixed 5,120-slot registry) overflow on
+// Fennel's own sources and cap `(+ 1 (+ 1 ...))` at 120 deep.
+const (
+	CallStackSize    = 4096            // Lua call frames
+	RegistrySize     = 16 * 1024       // value-stack slots at start
+	RegistryMaxSize  = 4 * 1024 * 1024 // value-stack slots it may grow to
+	RegistryGrowStep = 256 * 1024      // slots per growth: few, large copies
+)
+
+// Options configures NewState.
+type Options struct {
+	// Sandbox selects the run-time library set of a run-fn (SPEC.md,
+	// Sandbox): the base library without load, loadstring, loadfile,
+	// dofile, require and module; string; table; math; and os with only
+	// date, time, clock and difftime. No io, debug, package or coroutine.
+	// False gives the full compile-time set: base, package, table, io, os,
+	// string, math, debug and coroutine, with every chunk loader compiling
+	// through CompileChunk.
+	Sandbox bool
+}
+
+// NewState returns a gopher-lua state that behaves like Lua 5.1: Lua 5.1
+// sized stacks, the libraries Options selects, and the builtins corrected
+// by FixBuiltins.
+func NewState(opts Options) *lua.LState {
+	L := lua.NewState(lua.Options{
+		CallStackSize:    CallStackSize,
+		RegistrySize:     RegistrySize,
+		RegistryMaxSize:  RegistryMaxSize,
+		RegistryGrowStep: RegistryGrowStep,
+		SkipOpenLibs:     true,
+	})
+	libs := []struct {
+		name string
+		open lua.LGFunction
+	}{
+		{lua.LoadLibName, lua.OpenPackage},
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.IoLibName, lua.OpenIo},
+		{lua.OsLibName, lua.OpenOs},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.DebugLibName, lua.OpenDebug},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+	}
+	for _, lib := range libs {
+		if opts.Sandbox && !sandboxLibs[lib.name] {
+			continue
+		}
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	if opts.Sandbox {
+		sandbox(L)
+	}
+	FixBuiltins(L)
+	return L
+}
+
+var sandboxLibs = map[string]bool{
+	lua.BaseLibName:   true,
+	lua.TabLibName:    true,
+	lua.OsLibName:     true,
+	lua.StringLibName: true,
+	lua.MathLibName:   true,
+}
+
+// sandbox strips what a run-fn must not reach: the host (files, processes,
+// environment) and any way to compile new code.
+func sandbox(L *lua.LState) {
+	for _, name := range []string{"load", "loadstring", "loadfile", "dofile", "require", "module", "_printregs"} {
+		L.SetGlobal(name, lua.LNil)
+	}
+	if full, ok := L.GetGlobal(lua.OsLibName).(*lua.LTable); ok {
+		osLib := L.NewTable()
+		for _, name := range []string{"date", "time", "clock", "difftime"} {
+			osLib.RawSetString(name, full.RawGetString(name))
+		}
+		L.SetGlobal(lua.OsLibName, osLib)
+		L.SetField(L.GetField(L.Get(lua.RegistryIndex), "_LOADED"), lua.OsLibName, osLib)
+	}
+}
+
+// fixedKey marks, in the registry, a state FixBuiltins has corrected.
+const fixedKey = "quire.luavm.fixed"
+
+// FixBuiltins installs Lua 5.1's behaviour into the libraries L already
+// has (FIDELITY.md §2); a library or function L lacks stays absent, and a
+// second call does nothing. NewState calls it; the generated binary calls
+// it on its run-time state so a run-fn computes at run time what it
+// computed at compile time.
+func FixBuiltins(L *lua.LState) {
+	registry := L.Get(lua.RegistryIndex)
+	if L.GetField(registry, fixedKey) != lua.LNil {
+		return
+	}
+	L.SetField(registry, fixedKey, lua.LTrue)
+	setIf := func(t *lua.LTable, name string, fn lua.LGFunction) {
+		if t.RawGetString(name) != lua.LNil {
+			t.RawSetString(name, L.NewFunction(fn))
+		}
+	}
+	globals := L.G.Global
+	setIf(globals, "tostring", baseToString)
+	setIf(globals, "tonumber", baseToNumber)
+	setIf(globals, "print", newPrint(os.Stdout))
+	setIf(globals, "load", baseLoad)
+	setIf(globals, "loadstring", baseLoadString)
+	setIf(globals, "loadfile", baseLoadFile)
+	setIf(globals, "dofile", baseDoFile)
+	if stringLib, ok := globals.RawGetString(lua.StringLibName).(*lua.LTable); ok {
+		setIf(stringLib, "format", strFormat)
+		if stringLib.RawGetString("gmatch") != lua.LNil {
+			gmatch := L.NewFunction(strGmatch)
+			stringLib.RawSetString("gmatch", gmatch)
+			stringLib.RawSetString("gfind", gmatch) // Lua 5.1's LUA_COMPAT_GFIND alias
+		}
+	}
+	if mathLib, ok := globals.RawGetString(lua.MathLibName).(*lua.LTable); ok {
+		fixMathHuge(mathLib)
+	}
+	if debugLib, ok := globals.RawGetString(lua.DebugLibName).(*lua.LTable); ok {
+		setIf(debugLib, "getinfo", debugGetinfo)
+	}
+	if ioLib, ok := globals.RawGetString(lua.IoLibName).(*lua.LTable); ok {
+		fixIO(L, ioLib)
+	}
+	if packageLib, ok := globals.RawGetString(lua.LoadLibName).(*lua.LTable); ok {
+		fixPackage(L, packageLib)
+	}
+}

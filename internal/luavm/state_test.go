@@ -1,0 +1,91 @@
+package luavm
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+func runIn(t *testing.T, L *lua.LState, src string) string {
+	t.Helper()
+	var out bytes.Buffer
+	L.SetGlobal("print", L.NewFunction(newPrint(&out)))
+	fn, err := Load(L, []byte(src), "=test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	L.Push(fn)
+	if err := L.PCall(0, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// The sandbox is what SPEC.md grants a run-fn: no host access, no way to
+// compile code, and the same corrected builtins as compile time.
+func TestSandboxLibraries(t *testing.T) {
+	L := NewState(Options{Sandbox: true})
+	defer L.Close()
+	got := runIn(t, L, `
+print(load, loadstring, dofile, loadfile, require, module, io, debug, package, coroutine)
+local os_names = {} for k in pairs(os) do os_names[#os_names + 1] = k end table.sort(os_names)
+print(table.concat(os_names, " "))
+print(type(string.format), type(table.concat), type(math.floor), type(pcall), type(setmetatable))
+print(tostring(1e15), string.format("%q", "\0"), tonumber("0x10"), math.huge)`)
+	want := "nil\tnil\tnil\tnil\tnil\tnil\tnil\tnil\tnil\tnil\n" +
+		"clock date difftime time\n" +
+		"function\tfunction\tfunction\tfunction\tfunction\n" +
+		"1e+15\t\"\\000\"\t16\tinf\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestFullStateLibraries(t *testing.T) {
+	L := NewState(Options{})
+	defer L.Close()
+	got := runIn(t, L, `
+local missing = {}
+for _, name in ipairs({"load", "loadstring", "dofile", "loadfile", "require", "module", "io", "debug", "package", "coroutine", "string", "table", "math", "os"}) do
+  if _G[name] == nil then missing[#missing + 1] = name end
+end
+print(table.concat(missing, " "), type(os.execute), type(debug.traceback), #package.loaders)`)
+	if got != "\tfunction\tfunction\t2\n" {
+		t.Errorf("got %q; want no missing library", got)
+	}
+}
+
+// Lua 5.1 sized stacks: gopher-lua's 256 frames overflow at 250 nested
+// calls, and its fixed registry on deep recursion with many locals.
+func TestStackSizes(t *testing.T) {
+	L := NewState(Options{})
+	defer L.Close()
+	if L.Options.CallStackSize != CallStackSize || L.Options.RegistrySize != RegistrySize || L.Options.RegistryMaxSize != RegistryMaxSize {
+		t.Errorf("options %+v", L.Options)
+	}
+	got := runIn(t, L, `
+local function d(n) local a, b, c, e, f, g, h = 1, 2, 3, 4, 5, 6, 7 if n == 0 then return 0 end return 1 + d(n - 1) end
+print(d(3500))
+print(pcall(function() local function inf(n) return 1 + inf(n) end return inf(1) end))`)
+	if !strings.HasPrefix(got, "3500\nfalse\t") {
+		t.Errorf("got %q", got)
+	}
+}
+
+// FixBuiltins corrects a state made elsewhere, as the generated binary's
+// run-time state is, and a second call changes nothing.
+func TestFixBuiltinsOnAnyState(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	FixBuiltins(L)
+	tostring := L.GetGlobal("tostring")
+	FixBuiltins(L)
+	if L.GetGlobal("tostring") != tostring {
+		t.Error("second FixBuiltins replaced tostring again")
+	}
+	if got := runIn(t, L, `print(tostring(1e15), string.format("%g", 0.5), math.huge)`); got != "1e+15\t0.5\tinf\n" {
+		t.Errorf("got %q", got)
+	}
+}

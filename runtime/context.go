@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// A Context is one job's view of its run. Generated job functions call
+// RunLua or Mirror on it.
+type Context struct {
+	run *run
+	job *Job
+}
+
+// JobID returns the id of the job the context belongs to.
+func (c *Context) JobID() string { return c.job.ID }
+
+// RunLua runs the run-fn that is object closure of the pipeline's Program,
+// in a Lua state of the job's own restored from the binary, passing it the
+// run-time handle, and turns what it returns into outputs.
+func (c *Context) RunLua(closure int) (Outputs, error) {
+	s, err := newJobState(c.run.p.Program, nil)
+	if err != nil {
+		return nil, fmt.Errorf("restore the run-fn: %w", err)
+	}
+	defer s.close()
+	fn, err := s.closure(closure)
+	if err != nil {
+		return nil, fmt.Errorf("restore the run-fn: %w", err)
+	}
+	handle := c.handle(s)
+	s.L.SetContext(c.run.ctx)
+	if err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, handle); err != nil {
+		return nil, luaError(err)
+	}
+	ret := s.L.Get(-1)
+	s.L.Pop(1)
+	return outputsFromLua(ret)
+}
+
+// Mirror runs the native mirror stage (SPEC §4).
+func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
+	return nil, errors.New("the mirror stage is not implemented yet")
+}
+
+// luaError turns an error raised in Lua into a one-line error: the message
+// as Lua would print it, without gopher-lua's Go-side stack trace.
+func luaError(err error) error {
+	var apiErr *lua.ApiError
+	if errors.As(err, &apiErr) && apiErr.Object != nil {
+		msg := lua.LVAsString(apiErr.Object)
+		if msg == "" {
+			msg = apiErr.Object.String()
+		}
+		return errors.New(msg)
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "\nstack traceback:"); i >= 0 {
+		msg = msg[:i]
+	}
+	return errors.New(msg)
+}

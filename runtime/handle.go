@@ -1,0 +1,273 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// primitives are the runtime handle's keys, in the order error messages
+// list them.
+var primitives = []string{"sh", "secret", "jobs", "log", "env"}
+
+// handle fills quire.ci's runtime table with the job's primitives and
+// returns it: the run-fn's only argument. Any other key raises.
+func (c *Context) handle(s *jobState) *lua.LTable {
+	L := s.L
+	h := s.ci.RawGetString("runtime").(*lua.LTable)
+	h.RawSetString("sh", L.NewFunction(c.sh))
+	h.RawSetString("secret", L.NewFunction(c.secret))
+	h.RawSetString("jobs", L.NewFunction(c.jobs))
+	h.RawSetString("log", L.NewFunction(c.log))
+	h.RawSetString("env", L.NewFunction(c.env))
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("unknown runtime primitive '%s' — expected sh, secret, jobs, log or env", L.ToStringMeta(L.Get(2)).String())
+		return 0
+	}))
+	L.SetMetatable(h, mt)
+	return h
+}
+
+// sh implements (sh cmd opts?).
+func (c *Context) sh(L *lua.LState) int {
+	const usage = "sh: cmd must be a non-empty sequence of strings or a shell string"
+	var argv []string
+	var display string
+	switch cmd := L.Get(1).(type) {
+	case lua.LString:
+		argv = []string{"sh", "-c", string(cmd)}
+		display = string(cmd)
+	case *lua.LTable:
+		n := cmd.Len()
+		if n == 0 || !isSequence(cmd, n) {
+			L.RaiseError(usage)
+		}
+		for i := 1; i <= n; i++ {
+			s, ok := cmd.RawGetInt(i).(lua.LString)
+			if !ok {
+				L.RaiseError(usage)
+			}
+			argv = append(argv, string(s))
+		}
+		display = shellJoin(argv)
+	default:
+		L.RaiseError(usage)
+	}
+	env := c.baseEnv()
+	dir := c.run.opts.Workspace
+	if opts, ok := L.Get(2).(*lua.LTable); ok {
+		if e, ok := opts.RawGetString("env").(*lua.LTable); ok {
+			var bad error
+			e.ForEach(func(k, v lua.LValue) {
+				ks, kok := k.(lua.LString)
+				vs, vok := v.(lua.LString)
+				if !kok || !vok {
+					bad = errors.New("sh: :env must map strings to strings")
+					return
+				}
+				env = setEnv(env, string(ks), string(vs))
+			})
+			if bad != nil {
+				L.RaiseError("%s", bad.Error())
+			}
+		}
+		if cwd, ok := opts.RawGetString("cwd").(lua.LString); ok {
+			d, err := confine(c.run.opts.Workspace, string(cwd))
+			if err != nil {
+				L.RaiseError("sh: %s", err.Error())
+			}
+			dir = d
+		}
+	} else if L.Get(2) != lua.LNil {
+		L.RaiseError("sh: opts must be a table like {:env {…} :cwd \"dir\"}")
+	}
+
+	res := c.exec(argv, display, env, dir)
+	t := L.NewTable()
+	t.RawSetString("exit", lua.LNumber(res.exit))
+	t.RawSetString("stdout", lua.LString(res.stdout))
+	t.RawSetString("stderr", lua.LString(res.stderr))
+	t.RawSetString("cmd", lua.LString(display))
+	L.Push(t)
+	return 1
+}
+
+type execResult struct {
+	exit           int
+	stdout, stderr string
+}
+
+// exec runs one command with empty standard input, capturing its output
+// and streaming it to the console as it arrives.
+func (c *Context) exec(argv []string, display string, env []string, dir string) execResult {
+	con := c.run.opts.Console
+	con.Line(c.job.ID, "$ "+display)
+	ctx := c.run.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = env
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error {
+		// Stop the command's whole process group, not just its leader.
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	outW := con.Stream(c.job.ID, "")
+	errW := con.Stream(c.job.ID, "")
+	cmd.Stdout = teeWriter{&stdout, outW}
+	cmd.Stderr = teeWriter{&stderr, errW}
+	err := cmd.Run()
+	outW.Flush()
+	errW.Flush()
+	exit := 0
+	if err != nil {
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee):
+			exit = ee.ExitCode() // -1 when a signal killed it
+		default:
+			// The command could not start (not found, bad directory):
+			// report it like a shell would, as exit 127 with a message.
+			exit = 127
+			msg := err.Error() + "\n"
+			stderr.WriteString(msg)
+			con.Line(c.job.ID, strings.TrimSuffix(msg, "\n"))
+		}
+	}
+	return execResult{exit: exit, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// secret implements (secret name).
+func (c *Context) secret(L *lua.LState) int {
+	name := L.CheckString(1)
+	v, err := c.run.opts.Secrets.Get(name)
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	L.Push(lua.LString(v))
+	return 1
+}
+
+// jobs implements (jobs name): the push table, or an ancestor's outputs.
+func (c *Context) jobs(L *lua.LState) int {
+	name := L.CheckString(1)
+	if name == SourcePush {
+		L.Push(toLua(L, c.run.opts.Push.Table()))
+		return 1
+	}
+	if name == c.job.ID {
+		L.RaiseError("Job '%s' cannot read its own outputs", c.job.ID)
+	}
+	if !c.run.ancest[c.job.ID][name] {
+		L.RaiseError("Job '%s' cannot read outputs from '%s' — not in transitive inputs", c.job.ID, name)
+	}
+	res := c.run.result(name)
+	if res == nil || res.Outputs == nil {
+		L.Push(lua.LNil)
+		return 1
+	}
+	L.Push(toLua(L, map[string]any(res.Outputs)))
+	return 1
+}
+
+// log implements (log msg).
+func (c *Context) log(L *lua.LState) int {
+	var parts []string
+	for i := 1; i <= L.GetTop(); i++ {
+		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+	}
+	c.run.opts.Console.Line(c.job.ID, strings.Join(parts, " "))
+	return 0
+}
+
+// env implements (env name): the run's environment.
+func (c *Context) env(L *lua.LState) int {
+	name := L.CheckString(1)
+	for _, kv := range c.baseEnv() {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			L.Push(lua.LString(v))
+			return 1
+		}
+	}
+	L.Push(lua.LNil)
+	return 1
+}
+
+// baseEnv is the environment commands start from.
+func (c *Context) baseEnv() []string {
+	if c.run.opts.Env != nil {
+		return append([]string(nil), c.run.opts.Env...)
+	}
+	return os.Environ()
+}
+
+func setEnv(env []string, k, v string) []string {
+	prefix := k + "="
+	for i, kv := range env {
+		if strings.HasPrefix(kv, prefix) {
+			env[i] = prefix + v
+			return env
+		}
+	}
+	return append(env, prefix+v)
+}
+
+// confine resolves dir against the workspace and refuses to leave it.
+func confine(workspace, dir string) (string, error) {
+	p := dir
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(workspace, p)
+	}
+	p = filepath.Clean(p)
+	rel, err := filepath.Rel(workspace, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", fmt.Errorf(":cwd %q is outside the workspace", dir)
+	}
+	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf(":cwd %q is not a directory in the workspace", dir)
+	}
+	return p, nil
+}
+
+// shellJoin renders argv for display, quoting what a shell would split.
+func shellJoin(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		if a != "" && strings.IndexFunc(a, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@%+,", r))
+		}) < 0 {
+			out[i] = a
+			continue
+		}
+		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(out, " ")
+}
+
+type teeWriter struct {
+	buf *bytes.Buffer
+	out *lineWriter
+}
+
+func (t teeWriter) Write(p []byte) (int, error) {
+	t.buf.Write(p)
+	t.out.Write(p)
+	return len(p), nil
+}
+
+var _ = sort.Strings

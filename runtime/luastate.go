@@ -1,0 +1,134 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/quire-ci/quire/internal/luavm"
+	"github.com/quire-ci/quire/runtime/frozen"
+)
+
+// errRegistration is what quire.ci's registration functions raise at run
+// time: the graph was fixed when ci.fnl was compiled.
+const errRegistration = "quire.ci registration is only available at compile time"
+
+// A jobState is one job's own Lua state, restored from the binary, so that
+// nothing mutable is shared between jobs.
+type jobState struct {
+	L        *lua.LState
+	restorer *frozen.Restorer
+	ci       *lua.LTable // quire.ci; its runtime field is the handle while a run-fn runs
+	modules  map[string]lua.LValue
+}
+
+// newJobState makes a sandboxed state (SPEC §3) and binds the program's
+// builtins, globals and modules in it.
+func newJobState(prog *frozen.Program, stdlib *lua.LTable) (*jobState, error) {
+	L := luavm.NewState(luavm.Options{Sandbox: true})
+	s := &jobState{L: L, modules: map[string]lua.LValue{}}
+	s.ci = L.NewTable()
+	for _, name := range []string{"job", "image", "mirror"} {
+		s.ci.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError(errRegistration)
+			return 0
+		}))
+	}
+	s.ci.RawSetString("runtime", L.NewTable())
+	s.modules["quire.ci"] = s.ci
+	if stdlib == nil {
+		stdlib = L.NewTable()
+	}
+	s.modules["quire.stdlib"] = stdlib
+	L.SetGlobal("require", L.NewFunction(s.require))
+
+	r, err := frozen.NewRestorer(prog, L.G.Global, s.builtin)
+	if err != nil {
+		L.Close()
+		return nil, err
+	}
+	s.restorer = r
+	for _, g := range prog.Globals {
+		v, err := r.Value(g.Val)
+		if err != nil {
+			L.Close()
+			return nil, fmt.Errorf("restore global %s: %w", g.Name, err)
+		}
+		L.SetGlobal(g.Name, v)
+	}
+	for _, m := range prog.Modules {
+		v, err := r.Value(m.Val)
+		if err != nil {
+			L.Close()
+			return nil, fmt.Errorf("restore module %s: %w", m.Name, err)
+		}
+		s.modules[m.Name] = v
+	}
+	return s, nil
+}
+
+// builtin resolves a builtin by the name the compiler gave it.
+func (s *jobState) builtin(name string) (lua.LValue, bool) {
+	if v, ok := s.modules[name]; ok {
+		return v, true
+	}
+	switch name {
+	case "_G":
+		return s.L.G.Global, true
+	case "require":
+		return s.L.GetGlobal("require"), true
+	}
+	if mod, field, ok := cutModule(name); ok {
+		if t, isTable := s.modules[mod].(*lua.LTable); isTable {
+			v := t.RawGetString(field)
+			return v, v != lua.LNil
+		}
+	}
+	lib, field, dotted := strings.Cut(name, ".")
+	v := s.L.GetGlobal(lib)
+	if !dotted {
+		return v, v != lua.LNil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	f := t.RawGetString(field)
+	return f, f != lua.LNil
+}
+
+// cutModule splits "quire.ci.job" into the module "quire.ci" and "job".
+func cutModule(name string) (mod, field string, ok bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 || !strings.HasPrefix(name, "quire.") {
+		return "", "", false
+	}
+	return name[:i], name[i+1:], true
+}
+
+// require returns quire's modules and the pipeline's frozen modules only.
+func (s *jobState) require(L *lua.LState) int {
+	name := L.CheckString(1)
+	if v, ok := s.modules[name]; ok {
+		L.Push(v)
+		return 1
+	}
+	L.RaiseError("module '%s' not found: run-fns can require quire's modules and the pipeline's own modules only", name)
+	return 0
+}
+
+// closure restores the run-fn or tag function that is object i.
+func (s *jobState) closure(i int) (*lua.LFunction, error) {
+	v, err := s.restorer.Object(i)
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := v.(*lua.LFunction)
+	if !ok {
+		return nil, fmt.Errorf("object %d is a %s, not a function", i, v.Type())
+	}
+	return fn, nil
+}
+
+func (s *jobState) close() { s.L.Close() }

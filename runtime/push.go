@@ -1,0 +1,132 @@
+package runtime
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// A Push is what triggered a run: the push table of SPEC §3.
+type Push struct {
+	SHA           string
+	Ref           string
+	PreviousSHA   string // "" for a new ref
+	FilesChanged  []string
+	CommitMessage string
+	Pusher        string
+	PushedAt      time.Time
+	GitDir        string
+}
+
+// Table returns the push table as run-fns see it through (jobs :quire/push).
+func (p Push) Table() map[string]any {
+	t := map[string]any{
+		"sha":            p.SHA,
+		"ref":            p.Ref,
+		"files-changed":  append([]string{}, p.FilesChanged...),
+		"commit-message": p.CommitMessage,
+		"pushed-at":      p.PushedAt.UTC().Format(time.RFC3339),
+		"git-dir":        p.GitDir,
+	}
+	if b, ok := strings.CutPrefix(p.Ref, "refs/heads/"); ok {
+		t["branch"] = b
+	}
+	if tag, ok := strings.CutPrefix(p.Ref, "refs/tags/"); ok {
+		t["tag"] = tag
+	}
+	if p.PreviousSHA != "" {
+		t["previous-sha"] = p.PreviousSHA
+	}
+	if p.Pusher != "" {
+		t["pusher"] = p.Pusher
+	}
+	files := make([]any, len(p.FilesChanged))
+	for i, f := range p.FilesChanged {
+		files[i] = f
+	}
+	t["files-changed"] = files
+	return t
+}
+
+// pusherEnv are the variables forges set to name who pushed, in order of
+// preference.
+var pusherEnv = []string{"GL_USERNAME", "GITEA_PUSHER_NAME", "GIT_PUSHER", "REMOTE_USER", "USER"}
+
+// NewPush reads what the push table needs from the repository at gitDir.
+func NewPush(gitDir, ref, sha, previous string) (Push, error) {
+	p := Push{Ref: ref, PreviousSHA: previous, GitDir: gitDir, PushedAt: time.Now().UTC()}
+	if sha == "" {
+		out, err := git(gitDir, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+		if err != nil {
+			return p, fmt.Errorf("resolve %s in %s: %w", ref, gitDir, err)
+		}
+		sha = out
+	}
+	p.SHA = sha
+	msg, err := git(gitDir, "log", "-1", "--format=%B", sha)
+	if err != nil {
+		return p, fmt.Errorf("read commit %s: %w", sha, err)
+	}
+	p.CommitMessage = msg
+	var files string
+	if previous != "" {
+		files, err = git(gitDir, "diff", "--name-only", previous, sha)
+	} else {
+		files, err = git(gitDir, "diff-tree", "--root", "--no-commit-id", "--name-only", "-r", sha)
+	}
+	if err != nil {
+		return p, fmt.Errorf("list files changed by %s: %w", sha, err)
+	}
+	if files != "" {
+		p.FilesChanged = strings.Split(files, "\n")
+	}
+	for _, k := range pusherEnv {
+		if v := os.Getenv(k); v != "" {
+			p.Pusher = v
+			break
+		}
+	}
+	return p, nil
+}
+
+// git runs a git command against gitDir and returns its trimmed output.
+func git(gitDir string, args ...string) (string, error) {
+	cmd := exec.Command("git", append([]string{"--git-dir", gitDir}, args...)...)
+	cmd.Env = hookFreeEnv(os.Environ())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return "", fmt.Errorf("git %s: %s", args[0], msg)
+		}
+		return "", fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return strings.TrimRight(string(out), "\n"), nil
+}
+
+// hookEnv are the variables git sets for hooks; commands of a run must not
+// inherit them, or a `git` in a job would act on the pushed-to repository.
+var hookEnv = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_QUARANTINE_PATH",
+	"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PUSH_OPTION_COUNT", "GIT_PREFIX"}
+
+// hookFreeEnv returns env without git's hook variables.
+func hookFreeEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		drop := strings.HasPrefix(k, "GIT_PUSH_OPTION_")
+		for _, h := range hookEnv {
+			if k == h {
+				drop = true
+			}
+		}
+		if !drop {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

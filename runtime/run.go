@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A Status is where a job stands in a run.
+type Status string
+
+const (
+	StatusPending   Status = "pending"
+	StatusRunning   Status = "running"
+	StatusSucceeded Status = "succeeded" // returned a table: its outputs
+	StatusSkipped   Status = "skipped"   // returned nil; dependents still run
+	StatusFailed    Status = "failed"    // raised, or returned something else
+	StatusBlocked   Status = "blocked"   // an input failed, so it never ran
+	StatusCancelled Status = "cancelled" // the run was stopped while it ran
+)
+
+// RunOptions configure one run of a pipeline.
+type RunOptions struct {
+	Push      Push
+	Workspace string   // where sh runs
+	Jobs      int      // parallelism; 0 means the number of CPUs
+	Secrets   *Secrets // nil means none configured
+	Console   *Console // where job state changes and output lines go
+	Env       []string // the environment sh starts from; nil means os.Environ()
+}
+
+// A JobResult is how one job ended.
+type JobResult struct {
+	Status   Status
+	Outputs  Outputs
+	Err      error
+	Started  time.Time
+	Finished time.Time
+}
+
+// A Result is how a run ended.
+type Result struct {
+	Jobs map[string]*JobResult
+}
+
+// Failed reports whether any job failed or was cancelled.
+func (r *Result) Failed() bool {
+	for _, j := range r.Jobs {
+		if j.Status == StatusFailed || j.Status == StatusCancelled {
+			return true
+		}
+	}
+	return false
+}
+
+// a run is one execution of a pipeline.
+type run struct {
+	p       *Pipeline
+	opts    RunOptions
+	ctx     context.Context
+	jobs    map[string]*Job
+	ancest  map[string]map[string]bool // job -> its transitive inputs
+	mu      sync.Mutex
+	results map[string]*JobResult
+}
+
+// Run executes the pipeline's jobs for one push: each job starts once all
+// its inputs finished, independent jobs run in parallel up to opts.Jobs,
+// and ready jobs start in registration order.
+func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.NumCPU()
+	}
+	if opts.Console == nil {
+		opts.Console = NewConsole(nil)
+	}
+	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{}}
+	for _, j := range p.Jobs {
+		r.jobs[j.ID] = j
+		r.results[j.ID] = &JobResult{Status: StatusPending}
+	}
+	r.ancest = ancestors(p)
+
+	type done struct{ id string }
+	finished := make(chan done)
+	running := 0
+	for {
+		// Start every ready job, in registration order, up to the limit.
+		for _, j := range p.Jobs {
+			if running >= opts.Jobs {
+				break
+			}
+			res := r.results[j.ID]
+			if res.Status != StatusPending {
+				continue
+			}
+			switch r.readiness(j) {
+			case notReady:
+				continue
+			case inputFailed:
+				res.Status = StatusBlocked
+				r.opts.Console.State(j.ID, "blocked: an input failed", 0)
+				continue
+			}
+			if ctx.Err() != nil {
+				res.Status = StatusCancelled
+				continue
+			}
+			res.Status = StatusRunning
+			res.Started = time.Now()
+			running++
+			r.opts.Console.State(j.ID, "started", 0)
+			go func(j *Job) {
+				r.execute(j)
+				finished <- done{j.ID}
+			}(j)
+		}
+		if running == 0 {
+			// Nothing runs and nothing can start: blocked jobs may have
+			// unblocked others' readiness checks, so loop once more only if
+			// something changed.
+			if !r.anyStartable() {
+				break
+			}
+			continue
+		}
+		<-finished
+		running--
+	}
+	return &Result{Jobs: r.results}
+}
+
+type readiness int
+
+const (
+	notReady readiness = iota
+	ready
+	inputFailed
+)
+
+func (r *run) readiness(j *Job) readiness {
+	for _, in := range j.Inputs {
+		if in == SourcePush {
+			continue
+		}
+		switch r.results[in].Status {
+		case StatusSucceeded, StatusSkipped:
+		case StatusFailed, StatusBlocked, StatusCancelled:
+			return inputFailed
+		default:
+			return notReady
+		}
+	}
+	return ready
+}
+
+func (r *run) anyStartable() bool {
+	for _, j := range r.p.Jobs {
+		if r.results[j.ID].Status == StatusPending && r.readiness(j) != notReady {
+			return true
+		}
+	}
+	return false
+}
+
+// execute runs one job's function and records its result.
+func (r *run) execute(j *Job) {
+	c := &Context{run: r, job: j}
+	out, err := safeRun(j.Run, c)
+	r.mu.Lock()
+	res := r.results[j.ID]
+	res.Finished = time.Now()
+	switch {
+	case err != nil && r.ctx.Err() != nil:
+		res.Status, res.Err = StatusCancelled, err
+	case err != nil:
+		res.Status, res.Err = StatusFailed, err
+	case out == nil:
+		res.Status = StatusSkipped
+	default:
+		res.Status, res.Outputs = StatusSucceeded, out
+	}
+	r.mu.Unlock()
+	d := res.Finished.Sub(res.Started)
+	switch res.Status {
+	case StatusFailed:
+		r.opts.Console.State(j.ID, "failed: "+err.Error(), d)
+	case StatusCancelled:
+		r.opts.Console.State(j.ID, "cancelled", d)
+	default:
+		r.opts.Console.State(j.ID, string(res.Status), d)
+	}
+}
+
+// safeRun calls a job function, turning a panic into the job's failure so
+// one broken job cannot take the run (and the other jobs' logs) down.
+func safeRun(f JobFunc, c *Context) (out Outputs, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	return f(c)
+}
+
+// result returns the outputs of a finished job.
+func (r *run) result(id string) *JobResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.results[id]
+}
+
+// ancestors computes each job's transitive inputs.
+func ancestors(p *Pipeline) map[string]map[string]bool {
+	byID := map[string]*Job{}
+	for _, j := range p.Jobs {
+		byID[j.ID] = j
+	}
+	out := map[string]map[string]bool{}
+	var visit func(id string) map[string]bool
+	visit = func(id string) map[string]bool {
+		if a, ok := out[id]; ok {
+			return a
+		}
+		a := map[string]bool{}
+		out[id] = a
+		if j := byID[id]; j != nil {
+			for _, in := range j.Inputs {
+				a[in] = true
+				for k := range visit(in) {
+					a[k] = true
+				}
+			}
+		}
+		return a
+	}
+	for _, j := range p.Jobs {
+		visit(j.ID)
+	}
+	return out
+}
+
+// Summary formats a table of the run's jobs: id, status and duration, in
+// the pipeline's order.
+func (res *Result) Summary(p *Pipeline) string {
+	var b strings.Builder
+	width := 3
+	for _, id := range p.Order {
+		width = max(width, len(id))
+	}
+	fmt.Fprintf(&b, "%-*s  %-9s  %s\n", width, "job", "status", "duration")
+	ids := append([]string(nil), p.Order...)
+	if len(ids) == 0 {
+		for id := range res.Jobs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+	}
+	for _, id := range ids {
+		j := res.Jobs[id]
+		dur := "-"
+		if !j.Finished.IsZero() && !j.Started.IsZero() {
+			dur = j.Finished.Sub(j.Started).Round(time.Millisecond).String()
+		}
+		fmt.Fprintf(&b, "%-*s  %-9s  %s\n", width, id, j.Status, dur)
+	}
+	return b.String()
+}

@@ -1,0 +1,81 @@
+package runtime
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// MaterializeWorkspace writes the tree of commit sha into dir with
+// `git archive`, so jobs run against exactly what was pushed.
+func MaterializeWorkspace(gitDir, sha, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create workspace: %w", err)
+	}
+	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", sha)
+	cmd.Env = hookFreeEnv(os.Environ())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("git archive: %w", err)
+	}
+	extractErr := extractTar(out, dir)
+	io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git archive %s: %v %s", sha, err, strings.TrimSpace(stderr.String()))
+	}
+	return extractErr
+}
+
+// extractTar unpacks a tar stream from git archive into dir, refusing
+// entries that would land outside it.
+func extractTar(r io.Reader, dir string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read git archive: %w", err)
+		}
+		target := filepath.Join(dir, h.Name)
+		if rel, err := filepath.Rel(dir, target); err != nil || strings.HasPrefix(rel, "..") {
+			return fmt.Errorf("git archive entry %q leaves the workspace", h.Name)
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", h.Name, err)
+			}
+		case tar.TypeSymlink:
+			if err := os.Symlink(h.Linkname, target); err != nil {
+				return err
+			}
+		}
+	}
+}

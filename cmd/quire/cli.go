@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/compiler/diag"
+)
+
+// Exit statuses, the same for every subcommand.
+const (
+	exitOK      = 0 // success; for check, a valid pipeline
+	exitInvalid = 1 // the pipeline has errors
+	exitUsage   = 2 // bad invocation or environment (missing file, no Fennel)
+)
+
+// DefaultPipeline is the pipeline file subcommands read when given none.
+const DefaultPipeline = ".quire/ci.fnl"
+
+const usage = `quire compiles a CI pipeline written in Fennel into a standalone binary.
+
+Usage:
+  quire check [FILE]              validate FILE (default .quire/ci.fnl) and print its jobs
+  quire fennel [--compile] FILE   run FILE with quire's Fennel, or print the Lua it compiles to
+  quire version                   print quire's version and the Fennel it finds
+  quire help                      print this help
+
+Flags shared by the subcommands that read Fennel:
+  --fennel PATH   the fennel.lua to use (else $QUIRE_FENNEL, then the usual install locations)
+
+Exit status: 0 success, 1 invalid pipeline, 2 usage or environment error.
+`
+
+// An env is what a subcommand may touch: its arguments and standard streams.
+// Tests call Main with their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	color          bool // colour diagnostics on stderr
+}
+
+// Main runs quire with args (without the program name) and returns its exit
+// status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	// A panic is a quire bug; say so in one line instead of a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "quire: internal error: %v\n  this is a bug in quire; please report it with the input that caused it\n", r)
+			status = exitUsage
+		}
+	}()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stderr)}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "check":
+		return e.check(rest)
+	case "fennel":
+		return e.fennel(rest)
+	case "version", "--version":
+		return e.version(rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "quire: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// wantColor reports whether w is a terminal and the user has not asked for
+// plain output with NO_COLOR (https://no-color.org).
+func wantColor(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// newFlags returns a flag set that reports errors on the env's stderr and
+// does not exit the process.
+func (e *env) newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: quire %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags anywhere among args (flag stops at the first
+// non-flag; users write `quire check ci.fnl --fennel x` too) and returns the
+// positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// fail reports err and returns the exit status it deserves: invalid
+// pipelines are rendered as diagnostics (1), everything else is a usage or
+// environment error (2).
+func (e *env) fail(err error) int {
+	var errs *compiler.Errors
+	if errors.As(err, &errs) {
+		r := &diag.Renderer{Color: e.color, Sources: errs.Sources}
+		fmt.Fprintf(e.stderr, "%s has errors\n\n", errs.File)
+		for _, d := range errs.Diags {
+			r.Render(e.stderr, d)
+		}
+		return exitInvalid
+	}
+	fmt.Fprintf(e.stderr, "quire: error: %v\n", err)
+	return exitUsage
+}

@@ -1,0 +1,184 @@
+package compiler_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/runtime"
+)
+
+// load compiles a pipeline from source files (name -> contents; "ci.fnl"
+// is the pipeline) into a temporary directory.
+func load(t *testing.T, files map[string]string) *compiler.Pipeline {
+	t.Helper()
+	if os.Getenv("QUIRE_FENNEL") == "" {
+		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
+	}
+	dir := t.TempDir()
+	for name, src := range files {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := compiler.Load(filepath.Join(dir, "ci.fnl"), compiler.Options{})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// binary builds, in process, the runtime.Pipeline that generated code
+// would declare for p: each job a function calling RunLua on its frozen
+// run-fn. Nothing of the compile-time Lua state is used.
+func binary(p *compiler.Pipeline) *runtime.Pipeline {
+	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
+	for _, j := range p.Jobs {
+		ref := j.RunRef
+		rp.Jobs = append(rp.Jobs, &runtime.Job{
+			ID: j.ID, Inputs: j.Inputs,
+			Run: func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) },
+		})
+	}
+	return rp
+}
+
+func runPipeline(t *testing.T, p *compiler.Pipeline) (*runtime.Result, string) {
+	t.Helper()
+	var out strings.Builder
+	res := runtime.Run(context.Background(), binary(p), runtime.RunOptions{
+		Push:      runtime.Push{SHA: "0123456789abcdef0123456789abcdef01234567", Ref: "refs/heads/main", PushedAt: time.Unix(0, 0)},
+		Workspace: t.TempDir(),
+		Jobs:      1,
+		Console:   runtime.NewConsole(&out),
+	})
+	return res, out.String()
+}
+
+func outputs(t *testing.T, res *runtime.Result, id string) runtime.Outputs {
+	t.Helper()
+	j := res.Jobs[id]
+	if j == nil {
+		t.Fatalf("no job %q", id)
+	}
+	if j.Status != runtime.StatusSucceeded {
+		t.Fatalf("job %q %s: %v", id, j.Status, j.Err)
+	}
+	return j.Outputs
+}
+
+func TestSharedUpvalueStaysShared(t *testing.T) {
+	// inc and get close over the same variable; after restoring, a call
+	// to inc must be visible through get.
+	p := load(t, map[string]string{"ci.fnl": `
+(local ci (require :quire.ci))
+(var n 10)
+(fn inc [] (set n (+ n 1)))
+(fn get [] n)
+(ci.job :count [:quire/push]
+  (fn [] (inc) (inc) {:n (get)}))`})
+	res, _ := runPipeline(t, p)
+	if got := outputs(t, res, "count")["n"]; got != 12.0 {
+		t.Errorf("n = %v, want 12: the two closures no longer share their upvalue", got)
+	}
+}
+
+func TestCapturedValuesSurvive(t *testing.T) {
+	p := load(t, map[string]string{"ci.fnl": `
+(local ci (require :quire.ci))
+(local config {:name "app" :targets ["linux" "darwin"] :nested {:depth 2}})
+(local cyclic {:name "loop"})
+(set cyclic.self cyclic)
+(fn describe [target] (.. config.name "-" target))
+(ci.job :build [:quire/push]
+  (fn []
+    {:names (icollect [_ t (ipairs config.targets)] (describe t))
+     :depth config.nested.depth
+     :cycle-intact (= cyclic cyclic.self.self)
+     :cycle-name cyclic.self.name}))`})
+	res, _ := runPipeline(t, p)
+	out := outputs(t, res, "build")
+	want := runtime.Outputs{
+		"names":        []any{"app-linux", "app-darwin"},
+		"depth":        2.0,
+		"cycle-intact": true,
+		"cycle-name":   "loop",
+	}
+	if !reflect.DeepEqual(out, want) {
+		t.Errorf("outputs = %#v\nwant %#v", out, want)
+	}
+}
+
+func TestFrozenClosureCallsStandardLibrary(t *testing.T) {
+	p := load(t, map[string]string{"ci.fnl": `
+(local ci (require :quire.ci))
+(local fmt string.format)
+(ci.job :stamp [:quire/push]
+  (fn []
+    {:formatted (fmt "%05.1f|%q|%x" 3.14159 "a\nb" 255)
+     :date (os.date "!%Y-%m-%d" 0)
+     :big (tostring 1e15)}))`})
+	res, _ := runPipeline(t, p)
+	want := runtime.Outputs{
+		"formatted": "003.1|\"a\\\nb\"|ff",
+		"date":      "1970-01-01",
+		"big":       "1e+15",
+	}
+	if out := outputs(t, res, "stamp"); !reflect.DeepEqual(out, want) {
+		t.Errorf("outputs = %#v\nwant %#v", out, want)
+	}
+}
+
+func TestModulesAreFrozenAndRequiredAtRunTime(t *testing.T) {
+	p := load(t, map[string]string{
+		"ci.fnl": `
+(local ci (require :quire.ci))
+(local helpers (require :helpers))
+(ci.job :a [:quire/push]
+  (fn []
+    (let [h (require :helpers)]
+      {:same (= h helpers) :greeting (h.greet "ci")})))`,
+		"helpers.fnl": `{:greet (fn [who] (.. "hello " who))}`,
+	})
+	res, _ := runPipeline(t, p)
+	want := runtime.Outputs{"same": true, "greeting": "hello ci"}
+	if out := outputs(t, res, "a"); !reflect.DeepEqual(out, want) {
+		t.Errorf("outputs = %#v\nwant %#v", out, want)
+	}
+}
+
+func TestRunTimeErrorNamesFennelLine(t *testing.T) {
+	p := load(t, map[string]string{"ci.fnl": `(local ci (require :quire.ci))
+(ci.job :boom [:quire/push]
+  (fn []
+    (let [x 1]
+      (error (.. "boom " x)))))`})
+	res, _ := runPipeline(t, p)
+	j := res.Jobs["boom"]
+	if j.Status != runtime.StatusFailed || j.Err == nil || !strings.HasPrefix(j.Err.Error(), "ci.fnl:5: boom 1") {
+		t.Fatalf("status %s, err %v; want failed with ci.fnl:5: boom 1", j.Status, j.Err)
+	}
+}
+
+func TestEachJobGetsItsOwnCopy(t *testing.T) {
+	// Both jobs mutate the captured table; neither sees the other's write.
+	p := load(t, map[string]string{"ci.fnl": `
+(local ci (require :quire.ci))
+(local shared {:count 0})
+(ci.job :a [:quire/push] (fn [] (set shared.count (+ shared.count 1)) {:count shared.count}))
+(ci.job :b [:a] (fn [] (set shared.count (+ shared.count 1)) {:count shared.count}))`})
+	res, _ := runPipeline(t, p)
+	for _, id := range []string{"a", "b"} {
+		if got := outputs(t, res, id)["count"]; got != 1.0 {
+			t.Errorf("job %s saw count %v, want 1", id, got)
+		}
+	}
+}

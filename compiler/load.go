@@ -1,0 +1,306 @@
+package compiler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/quire-ci/quire/compiler/diag"
+	"github.com/quire-ci/quire/compiler/fennel"
+	"github.com/quire-ci/quire/internal/luavm"
+)
+
+// MaxSourceSize bounds ci.fnl and each of its modules. A pipeline is a page
+// of code; anything this large is almost certainly the wrong file, and
+// refusing it keeps the compiler's time and memory bounded.
+const MaxSourceSize = 1 << 20
+
+// DefaultEvalTimeout bounds the one evaluation of ci.fnl's top level.
+const DefaultEvalTimeout = 60 * time.Second
+
+// Options configure Load.
+type Options struct {
+	// FennelPath is the --fennel flag; empty searches (see fennel.Find).
+	FennelPath string
+	// EvalTimeout bounds evaluation of the top level; zero means
+	// DefaultEvalTimeout.
+	EvalTimeout time.Duration
+	// Output receives what the top level prints; nil means os.Stderr, so
+	// that a pipeline's debugging output never mixes with quire's own.
+	Output io.Writer
+}
+
+// A UsageError is a problem with how quire was invoked or with the machine
+// (a missing file, no Fennel compiler), as opposed to a problem in the
+// pipeline. The CLI exits 2 for it.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Errors reports an invalid pipeline: every diagnostic found, in the order
+// found. The CLI renders them and exits 1.
+type Errors struct {
+	File    string
+	Diags   []*diag.Diagnostic
+	Sources map[string][]byte // file contents, for quoting source lines
+}
+
+func (e *Errors) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s has errors", e.File)
+	for _, d := range e.Diags {
+		b.WriteString("\n  ")
+		b.WriteString(d.Error())
+	}
+	return b.String()
+}
+
+// Load evaluates the pipeline in file once and returns it validated. The
+// caller must Close the pipeline.
+func Load(file string, opts Options) (*Pipeline, error) {
+	src, err := readSource(file)
+	if err != nil {
+		return nil, err
+	}
+	sources := map[string][]byte{file: src}
+	if d := checkText(file, src); d != nil {
+		return nil, &Errors{File: file, Diags: []*diag.Diagnostic{d}, Sources: sources}
+	}
+	fennelPath, err := fennel.Find(opts.FennelPath)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	L := luavm.NewState(luavm.Options{})
+	fnl, err := fennel.Load(L, fennelPath)
+	if err != nil {
+		L.Close()
+		return nil, &UsageError{err}
+	}
+	dir := filepath.Dir(file)
+	fnl.SetPaths(dir)
+
+	ev := &evaluator{
+		L: L, fnl: fnl, file: file, dir: dir, sources: sources,
+		p: &Pipeline{File: file, Source: src, FennelVersion: fnl.Version, state: L},
+	}
+	ev.builtins = builtinNames(L)
+	ev.install()
+	out := opts.Output
+	if out == nil {
+		out = os.Stderr
+	}
+	L.SetGlobal("print", L.NewFunction(luavm.NewPrint(out)))
+
+	if err := ev.run(src, opts.EvalTimeout); err != nil {
+		L.Close()
+		return nil, err
+	}
+	if len(ev.diags) == 0 {
+		ev.diags = validate(ev.p)
+	}
+	if len(ev.diags) == 0 {
+		ev.diags = ev.freeze()
+	}
+	if len(ev.diags) > 0 {
+		L.Close()
+		return nil, &Errors{File: file, Diags: ev.diags, Sources: sources}
+	}
+	ev.p.Order = topoOrder(ev.p)
+	return ev.p, nil
+}
+
+func readSource(file string) ([]byte, error) {
+	fi, err := os.Stat(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &UsageError{fmt.Errorf("%s: no such file (pass the pipeline's path, e.g. quire check .quire/ci.fnl)", file)}
+	case err != nil:
+		return nil, &UsageError{err}
+	case fi.IsDir():
+		return nil, &UsageError{fmt.Errorf("%s is a directory, not a pipeline file (did you mean %s?)", file, filepath.Join(file, "ci.fnl"))}
+	case fi.Size() > MaxSourceSize:
+		return nil, &UsageError{fmt.Errorf("%s is %s; quire reads pipeline files of at most %s", file, humanSize(fi.Size()), humanSize(MaxSourceSize))}
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	return src, nil
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// checkText rejects files that are not text before Fennel sees them, so that
+// binary garbage gets one clear message instead of whatever the parser trips
+// on first.
+func checkText(file string, src []byte) *diag.Diagnostic {
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		line, col := lineCol(src, i)
+		return &diag.Diagnostic{
+			Span: diag.Span{File: file, Line: line, Col: col},
+			Msg:  "this file contains a NUL byte; it looks like binary data, not Fennel source",
+		}
+	}
+	return nil
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(src []byte, off int) (int, int) {
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	col := off + 1
+	if nl := bytes.LastIndexByte(src[:off], '\n'); nl >= 0 {
+		col = off - nl
+	}
+	return line, col
+}
+
+// An evaluator runs one ci.fnl's top level and records what it registers.
+type evaluator struct {
+	L       *lua.LState
+	fnl     *fennel.Compiler
+	file    string
+	dir     string
+	sources map[string][]byte
+	p       *Pipeline
+	diags   []*diag.Diagnostic
+	// seen counts registrations per call site so that two registrations on
+	// one line are matched to their own forms in order.
+	seen map[string]int
+	// builtins names the standard library and quire's modules by identity,
+	// taken before ci.fnl runs (see builtinNames).
+	builtins map[any]string
+	// imageSet records that ci.image was called, even with an empty name.
+	imageSet bool
+}
+
+// run compiles src and evaluates it with a bound on time.
+func (ev *evaluator) run(src []byte, timeout time.Duration) error {
+	luaSrc, err := ev.compileFennel(src, ev.file)
+	if err != nil {
+		return err
+	}
+	fn, err := luavm.Load(ev.L, []byte(luaSrc), "@"+ev.file)
+	if err != nil {
+		return fmt.Errorf("load the Lua compiled from %s (a quire bug): %w", ev.file, err)
+	}
+	if timeout == 0 {
+		timeout = DefaultEvalTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ev.L.SetContext(ctx)
+	defer ev.L.RemoveContext()
+	ev.L.Push(fn)
+	if err := ev.L.PCall(0, 0, nil); err != nil {
+		if ctx.Err() != nil {
+			return ev.fail(&diag.Diagnostic{
+				Span: diag.Span{File: ev.file},
+				Msg:  fmt.Sprintf("evaluating %s took longer than %s; does its top level loop forever?", ev.file, timeout),
+			})
+		}
+		return ev.fail(ev.luaErrorDiag(err))
+	}
+	return nil
+}
+
+func (ev *evaluator) fail(d *diag.Diagnostic) error {
+	return &Errors{File: ev.file, Diags: []*diag.Diagnostic{d}, Sources: ev.sources}
+}
+
+// compileFennel compiles one Fennel file of the pipeline to Lua, turning
+// Fennel's errors into pipeline errors.
+func (ev *evaluator) compileFennel(src []byte, file string) (string, error) {
+	out, err := ev.fnl.CompileString(src, fennel.Options{
+		Filename:       file,
+		AllowedGlobals: fennel.GlobalNames(ev.L),
+		RecordCalls:    true,
+	})
+	var fe *fennel.Error
+	if errors.As(err, &fe) {
+		return "", ev.fail(fe.Diagnostic())
+	}
+	if err != nil {
+		return "", ev.fail(&diag.Diagnostic{Span: diag.Span{File: file}, Msg: err.Error()})
+	}
+	return out, nil
+}
+
+// luaPos matches the "chunk:line:" prefix gopher-lua puts on runtime errors.
+var luaPos = regexp.MustCompile(`^(.*?):(\d+): `)
+
+// luaErrorDiag turns an error raised while evaluating the top level into a
+// diagnostic at the Fennel line it came from.
+func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
+	var apiErr *lua.ApiError
+	msg := err.Error()
+	if errors.As(err, &apiErr) {
+		if d, ok := apiErr.Object.(*lua.LTable); ok {
+			// A registration error raised as data (see raise) or a Fennel
+			// error from a module compiled by require.
+			if kind := lua.LVAsString(d.RawGetString("quire-fennel-error")); kind != "" {
+				fe := &fennel.Error{Kind: kind, Msg: lua.LVAsString(d.RawGetString("msg")), Span: ev.fnl.SpanOf(d, ev.file)}
+				return fe.Diagnostic()
+			}
+		}
+		msg = lua.LVAsString(apiErr.Object)
+		if msg == "" {
+			msg = apiErr.Object.String()
+		}
+	}
+	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
+	if m := luaPos.FindStringSubmatch(msg); m != nil {
+		luaLine, _ := strconv.Atoi(m[2])
+		if file, line, ok := ev.fnl.FennelLine(m[1], luaLine); ok {
+			d.Msg = msg[len(m[0]):]
+			d.Span = ev.formSpan(file, line, "error", "assert")
+		}
+	}
+	return d
+}
+
+// formSpan finds the span of a call form on line of file: the first whose
+// head is one of heads (or a field of one: "io" matches io.open), else the outermost call starting on that line, else
+// the line itself.
+func (ev *evaluator) formSpan(file string, line int, heads ...string) diag.Span {
+	calls := ev.fnl.CallsAt(file, line)
+	for _, c := range calls {
+		for _, h := range heads {
+			if c.Head == h || strings.HasPrefix(c.Head, h+".") || strings.HasPrefix(c.Head, h+":") {
+				return c.Span
+			}
+		}
+	}
+	if len(calls) > 0 {
+		return calls[0].Span
+	}
+	return diag.Span{File: file, Line: line, Col: firstNonSpace(ev.sources[file], line)}
+}
+
+func firstNonSpace(src []byte, line int) int {
+	lines := bytes.Split(src, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	l := lines[line-1]
+	return len(l) - len(bytes.TrimLeft(l, " \t")) + 1
+}

@@ -2,13 +2,11 @@ package runtime
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -108,48 +106,83 @@ type execResult struct {
 	stdout, stderr string
 }
 
-// exec runs one command with empty standard input, capturing its output
-// and streaming it to the console as it arrives.
+// exec runs one command with empty standard input. Its output is captured
+// for the run-fn and, redacted, streamed to the run log and the console as
+// it arrives. When the run is cancelled, the command's whole process group
+// gets SIGTERM, then SIGKILL after the grace period.
 func (c *Context) exec(argv []string, display string, env []string, dir string) execResult {
-	con := c.run.opts.Console
-	con.Line(c.job.ID, "$ "+display)
-	ctx := c.run.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	r := c.run
+	id := c.job.ID
+	r.opts.Console.Line(id, "$ "+display)
+	r.opts.Log.Event(id, "sh-start", map[string]any{"cmd": display, "argv": argv, "cwd": dir})
+	start := time.Now()
+
+	var stdout, stderr bytes.Buffer
+	outLines := r.opts.Console.Stream(id, "")
+	errLines := r.opts.Console.Stream(id, "")
+	outRed := newStreamRedactor(r.opts.Secrets, func(b []byte) {
+		r.opts.Log.Output(id, "stdout", b)
+		outLines.Write(b)
+	})
+	errRed := newStreamRedactor(r.opts.Secrets, func(b []byte) {
+		r.opts.Log.Output(id, "stderr", b)
+		errLines.Write(b)
+	})
+
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error {
-		// Stop the command's whole process group, not just its leader.
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	}
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	outW := con.Stream(c.job.ID, "")
-	errW := con.Stream(c.job.ID, "")
-	cmd.Stdout = teeWriter{&stdout, outW}
-	cmd.Stderr = teeWriter{&stderr, errW}
-	err := cmd.Run()
-	outW.Flush()
-	errW.Flush()
+	cmd.Stdout = &tee{&stdout, outRed}
+	cmd.Stderr = &tee{&stderr, errRed}
 	exit := 0
-	if err != nil {
+	if err := cmd.Start(); err != nil {
+		// The command could not start (not found, bad directory): report
+		// it as a shell would, exit 127 with a message on stderr.
+		exit = 127
+		errRed.Write([]byte(err.Error() + "\n"))
+		stderr.WriteString(err.Error() + "\n")
+	} else {
+		stop := make(chan struct{})
+		go c.killOnCancel(cmd.Process.Pid, stop)
+		err := cmd.Wait()
+		close(stop)
 		var ee *exec.ExitError
-		switch {
-		case errors.As(err, &ee):
+		if errors.As(err, &ee) {
 			exit = ee.ExitCode() // -1 when a signal killed it
-		default:
-			// The command could not start (not found, bad directory):
-			// report it like a shell would, as exit 127 with a message.
-			exit = 127
-			msg := err.Error() + "\n"
-			stderr.WriteString(msg)
-			con.Line(c.job.ID, strings.TrimSuffix(msg, "\n"))
+		} else if err != nil {
+			exit = -1
 		}
 	}
+	outRed.Flush()
+	errRed.Flush()
+	outLines.Flush()
+	errLines.Flush()
+	d := time.Since(start)
+	r.opts.Log.Event(id, "sh-exit", map[string]any{"exit": exit, "duration-ms": d.Milliseconds()})
+	if exit != 0 {
+		r.opts.Console.Line(id, fmt.Sprintf("exit %d after %s", exit, d.Round(time.Millisecond)))
+	}
 	return execResult{exit: exit, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// killOnCancel stops a command's process group when the run is cancelled:
+// SIGTERM first, SIGKILL if it outlives the grace period.
+func (c *Context) killOnCancel(pid int, stop <-chan struct{}) {
+	ctx := c.run.ctx
+	select {
+	case <-stop:
+		return
+	case <-ctx.Done():
+	}
+	syscall.Kill(-pid, syscall.SIGTERM)
+	t := time.NewTimer(c.run.opts.grace())
+	defer t.Stop()
+	select {
+	case <-stop:
+	case <-t.C:
+		syscall.Kill(-pid, syscall.SIGKILL)
+	}
 }
 
 // secret implements (secret name).
@@ -191,7 +224,9 @@ func (c *Context) log(L *lua.LState) int {
 	for i := 1; i <= L.GetTop(); i++ {
 		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
 	}
-	c.run.opts.Console.Line(c.job.ID, strings.Join(parts, " "))
+	msg := strings.Join(parts, " ")
+	c.run.opts.Console.Line(c.job.ID, msg)
+	c.run.opts.Log.Event(c.job.ID, "log", map[string]any{"msg": msg})
 	return 0
 }
 
@@ -259,15 +294,13 @@ func shellJoin(argv []string) string {
 	return strings.Join(out, " ")
 }
 
-type teeWriter struct {
+// tee keeps a command's raw output for the run-fn while passing it on.
+type tee struct {
 	buf *bytes.Buffer
-	out *lineWriter
+	out *streamRedactor
 }
 
-func (t teeWriter) Write(p []byte) (int, error) {
+func (t *tee) Write(p []byte) (int, error) {
 	t.buf.Write(p)
-	t.out.Write(p)
-	return len(p), nil
+	return t.out.Write(p)
 }
-
-var _ = sort.Strings

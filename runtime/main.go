@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit statuses of the generated binary.
@@ -91,6 +92,8 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 	jobs := fs.Int("jobs", 0, "run up to N jobs at once (default: the number of CPUs)")
 	config := fs.String("config", "", "the secrets config")
 	keep := fs.Bool("keep-workspace", false, "keep the checked-out tree after the run")
+	runsDir := fs.String("runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
+	timeout := fs.Duration("timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -116,35 +119,77 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
-	ws, err := os.MkdirTemp("", "quire-workspace-")
+	if *runsDir == "" {
+		*runsDir = filepath.Join(dir, "quire", "runs")
+	}
+	id := NewRunID(push.PushedAt)
+	ids := make([]string, len(p.Jobs))
+	for i, j := range p.Jobs {
+		ids[i] = j.ID
+	}
+	runLog, err := CreateRunLog(*runsDir, Meta{
+		ID: id, SHA: push.SHA, Ref: push.Ref, Pusher: push.Pusher,
+		PushedAt: push.PushedAt.Format(time.RFC3339), CiSHA256: p.SHA256,
+		QuireVersion: p.QuireVersion, File: p.File,
+	}, ids, secrets.Redact)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		fmt.Fprintf(stderr, "%s: run log: %v\n", prog, err)
 		return exitUsage
 	}
+	ws := filepath.Join(runLog.Dir, "workspace")
 	if !*keep {
 		defer os.RemoveAll(ws)
 	}
 	if err := MaterializeWorkspace(dir, push.SHA, ws); err != nil {
+		runLog.Finish("error", err.Error())
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	con.Printf("run of %s for %s at %s\n", p.File, push.Ref, push.SHA)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if s, ok := <-sigs; ok {
+			cancel(fmt.Errorf("stopped by %v", s))
+		}
+	}()
+	if *timeout > 0 {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("the run took longer than --timeout %s", *timeout))
+		defer cancelTimeout()
+	}
+	con.Printf("run %s of %s for %s at %s\nlog: %s\n", id, p.File, push.Ref, push.SHA, runLog.Dir)
 	res := Run(ctx, p, RunOptions{
 		Push:      push,
 		Workspace: ws,
 		Jobs:      *jobs,
 		Secrets:   secrets,
 		Console:   con,
+		Log:       runLog,
 		Env:       hookFreeEnv(os.Environ()),
 	})
+	status, message := "succeeded", ""
+	switch {
+	case ctx.Err() != nil:
+		status, message = "cancelled", context.Cause(ctx).Error()
+	case res.Failed():
+		status = "failed"
+	}
+	runLog.Finish(status, message)
 	con.Printf("\n%s", res.Summary(p))
+	if message != "" {
+		con.Printf("run %s: %s\n", status, message)
+	}
+	if err := runLog.Err(); err != nil {
+		fmt.Fprintf(stderr, "%s: the run log is incomplete: %v\n", prog, err)
+	}
 	if *keep {
 		con.Printf("workspace kept at %s\n", ws)
 	}
-	if res.Failed() {
+	if status != "succeeded" {
 		return exitFailed
 	}
 	return exitOK

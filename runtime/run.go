@@ -30,7 +30,22 @@ type RunOptions struct {
 	Jobs      int      // parallelism; 0 means the number of CPUs
 	Secrets   *Secrets // nil means none configured
 	Console   *Console // where job state changes and output lines go
+	Log       *RunLog  // the run log; nil writes none
 	Env       []string // the environment sh starts from; nil means os.Environ()
+	// Grace is how long a cancelled command may take to exit after SIGTERM
+	// before its process group gets SIGKILL; zero means DefaultGrace.
+	Grace time.Duration
+}
+
+// DefaultGrace is the time a cancelled command gets between SIGTERM and
+// SIGKILL.
+const DefaultGrace = 5 * time.Second
+
+func (o *RunOptions) grace() time.Duration {
+	if o.Grace > 0 {
+		return o.Grace
+	}
+	return DefaultGrace
 }
 
 // A JobResult is how one job ended.
@@ -104,16 +119,20 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 			case inputFailed:
 				res.Status = StatusBlocked
 				r.opts.Console.State(j.ID, "blocked: an input failed", 0)
+				r.opts.Log.JobState(j.ID, res)
 				continue
 			}
 			if ctx.Err() != nil {
 				res.Status = StatusCancelled
+				r.opts.Console.State(j.ID, "cancelled before it started", 0)
+				r.opts.Log.JobState(j.ID, res)
 				continue
 			}
 			res.Status = StatusRunning
 			res.Started = time.Now()
 			running++
 			r.opts.Console.State(j.ID, "started", 0)
+			r.opts.Log.JobState(j.ID, res)
 			go func(j *Job) {
 				r.execute(j)
 				finished <- done{j.ID}
@@ -185,11 +204,14 @@ func (r *run) execute(j *Job) {
 		res.Status, res.Outputs = StatusSucceeded, out
 	}
 	r.mu.Unlock()
+	r.opts.Log.JobState(j.ID, res)
 	d := res.Finished.Sub(res.Started)
 	switch res.Status {
 	case StatusFailed:
+		r.opts.Log.Event(j.ID, "failed", map[string]any{"error": err.Error()})
 		r.opts.Console.State(j.ID, "failed: "+err.Error(), d)
 	case StatusCancelled:
+		r.opts.Log.Event(j.ID, "cancelled", map[string]any{"reason": context.Cause(r.ctx).Error()})
 		r.opts.Console.State(j.ID, "cancelled", d)
 	default:
 		r.opts.Console.State(j.ID, string(res.Status), d)

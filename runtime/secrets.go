@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -29,7 +28,7 @@ type Secrets struct {
 	mu       sync.Mutex
 	resolved map[string]string
 	warn     func(string)
-	replacer *strings.Replacer
+	red      *redactor // for the values resolved so far; nil when stale
 }
 
 type secretDef struct {
@@ -128,7 +127,7 @@ func (s *Secrets) Get(name string) (string, error) {
 		}
 	}
 	s.resolved[name] = v
-	s.replacer = nil
+	s.red = nil
 	if len(v) < minRedactLen && s.warn != nil {
 		s.warn(fmt.Sprintf("secret %q is shorter than %d bytes, so it is not redacted from logs", name, minRedactLen))
 	}
@@ -138,39 +137,21 @@ func (s *Secrets) Get(name string) (string, error) {
 // Redact replaces every resolved secret value of 8 bytes or more, and its
 // base64 and URL-encoded forms, with {{ name }}.
 func (s *Secrets) Redact(text string) string {
-	if s == nil {
-		return text
-	}
-	s.mu.Lock()
-	r := s.replacer
-	if r == nil {
-		r = s.buildReplacer()
-		s.replacer = r
-	}
-	s.mu.Unlock()
-	return r.Replace(text)
+	out, _ := s.redactor().redact([]byte(text), true)
+	return string(out)
 }
 
-// buildReplacer makes one replacer for all forms of all values, longest
-// first so a value that contains another is replaced whole.
-func (s *Secrets) buildReplacer() *strings.Replacer {
-	type pair struct{ from, to string }
-	var pairs []pair
-	for name, v := range s.resolved {
-		if len(v) < minRedactLen {
-			continue
-		}
-		to := "{{ " + name + " }}"
-		for _, form := range secretForms(v) {
-			pairs = append(pairs, pair{form, to})
-		}
+// redactor returns the redactor for the secrets resolved so far.
+func (s *Secrets) redactor() *redactor {
+	if s == nil {
+		return &redactor{}
 	}
-	sort.Slice(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
-	args := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		args = append(args, p.from, p.to)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.red == nil {
+		s.red = newRedactor(s.resolved)
 	}
-	return strings.NewReplacer(args...)
+	return s.red
 }
 
 // secretForms lists the encodings of v that redaction hides.

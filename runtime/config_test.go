@@ -1,0 +1,101 @@
+package runtime
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.fnl")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConfigSecretKinds(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	os.WriteFile(file, []byte("from-a-file-value\n"), 0o600)
+	t.Setenv("QUIRE_TEST_SECRET", "from-the-environment")
+	path := writeConfig(t, `; quire's config: data only
+{:secrets {:plain "a plain value"
+           :file-one {:file "`+file+`"}
+           "env-one" {:env "QUIRE_TEST_SECRET"}
+           :escaped "tab\there \"quoted\" \65"}}`)
+	s, missing, err := LoadSecrets(path)
+	if err != nil || missing {
+		t.Fatalf("LoadSecrets = %v, missing %v", err, missing)
+	}
+	for name, want := range map[string]string{
+		"plain":    "a plain value",
+		"file-one": "from-a-file-value", // one trailing newline stripped
+		"env-one":  "from-the-environment",
+		"escaped":  "tab\there \"quoted\" A",
+	} {
+		if got, err := s.Get(name); err != nil || got != want {
+			t.Errorf("secret %s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+}
+
+func TestConfigMissingFileMeansNoSecrets(t *testing.T) {
+	s, missing, err := LoadSecrets(filepath.Join(t.TempDir(), "absent.fnl"))
+	if err != nil || !missing {
+		t.Fatalf("err %v, missing %v", err, missing)
+	}
+	if _, err := s.Get("x"); err == nil {
+		t.Error("a secret resolved from no config")
+	}
+}
+
+func TestConfigSyntaxErrorsHavePositions(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"{:secrets {:a \"x\"}", "1:1: this { is never closed"},
+		{"{:secrets\n  {:a (os.getenv \"X\")}}", "2:7: the config is data: calls like ( … ) are not allowed"},
+		{"{:secrets {:a \"x}}", "1:15: this string is never closed"},
+		{"{:secrets {:a token}}", "1:15: unexpected \"token\""},
+		{"{:secrets {:a}}", "1:12: key \"a\" has no value"},
+		{"{:secrets {:a \"x\" :a \"y\"}}", "1:19: key \"a\" appears twice"},
+		{"", "the config is empty"},
+	} {
+		_, _, err := LoadSecrets(writeConfig(t, tc.src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("config %q: error %v, want it to contain %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+func TestConfigBadSecretShapes(t *testing.T) {
+	_, _, err := LoadSecrets(writeConfig(t, `{:secrets {:a {:file "x" :env "Y"}}}`))
+	if err == nil || !strings.Contains(err.Error(), `secret "a" must be a string, {:file "path"} or {:env "VAR"}`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestUnreadableSecretFileNamesThePathNotTheValue(t *testing.T) {
+	path := writeConfig(t, `{:secrets {:token {:file "/nonexistent/token"}}}`)
+	s, _, err := LoadSecrets(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Get("token")
+	if err == nil || !strings.Contains(err.Error(), `secret "token": read /nonexistent/token`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestParseConfigValues(t *testing.T) {
+	v, err := parseConfig("c", []byte(`{:n 42 :f 1.5 :t true :nil nil :seq [1 "two" :three] :nested {:k "v"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"n": 42.0, "f": 1.5, "t": true, "nil": nil, "seq": []any{1.0, "two", "three"}, "nested": map[string]any{"k": "v"}}
+	if !reflect.DeepEqual(v, want) {
+		t.Errorf("got %#v", v)
+	}
+}

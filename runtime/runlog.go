@@ -1,0 +1,288 @@
+package runtime
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// The run log (SPEC §3) is one directory per run under the runs directory:
+//
+//	meta.json            written once when the run starts
+//	state.json           the run's and each job's status; replaced atomically
+//	jobs/<id>/log.jsonl  one event per line, appended with one write each
+//	../latest            a symbolic link to the newest run
+//
+// Every file is valid up to its last line at any moment, so a crash (even
+// kill -9) loses at most the event being written.
+
+// Meta is what meta.json records about a run.
+type Meta struct {
+	ID           string `json:"id"`
+	SHA          string `json:"sha"`
+	Ref          string `json:"ref"`
+	Pusher       string `json:"pusher,omitempty"`
+	PushedAt     string `json:"pushed-at"`
+	CiSHA256     string `json:"ci-sha256"`
+	QuireVersion string `json:"quire-version"`
+	File         string `json:"file"`
+}
+
+// A RunLog writes one run's directory.
+type RunLog struct {
+	Dir    string
+	redact func(string) string
+
+	mu    sync.Mutex
+	files map[string]*os.File
+	state runState
+	err   error // the first write error; the run goes on without its log
+}
+
+type runState struct {
+	Status   string                `json:"status"`
+	Started  string                `json:"started"`
+	Finished string                `json:"finished,omitempty"`
+	Message  string                `json:"message,omitempty"`
+	Jobs     map[string]*jobRecord `json:"jobs"`
+}
+
+type jobRecord struct {
+	Status     string  `json:"status"`
+	Started    string  `json:"started,omitempty"`
+	Finished   string  `json:"finished,omitempty"`
+	DurationMS int64   `json:"duration-ms,omitempty"`
+	Error      string  `json:"error,omitempty"`
+	Outputs    Outputs `json:"outputs,omitempty"`
+}
+
+// NewRunID returns a run id that sorts by start time.
+func NewRunID(now time.Time) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// CreateRunLog makes the run's directory under runsDir, writes meta.json
+// and the initial state.json, and points runsDir/latest at it.
+func CreateRunLog(runsDir string, meta Meta, jobs []string, redact func(string) string) (*RunLog, error) {
+	dir := filepath.Join(runsDir, meta.ID)
+	if err := os.MkdirAll(filepath.Join(dir, "jobs"), 0o755); err != nil {
+		return nil, fmt.Errorf("create run directory: %w", err)
+	}
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
+	l := &RunLog{Dir: dir, redact: redact, files: map[string]*os.File{}}
+	if err := writeFileAtomic(filepath.Join(dir, "meta.json"), mustJSON(meta)); err != nil {
+		return nil, err
+	}
+	l.state = runState{Status: "running", Started: stamp(time.Now()), Jobs: map[string]*jobRecord{}}
+	for _, id := range jobs {
+		l.state.Jobs[id] = &jobRecord{Status: string(StatusPending)}
+	}
+	if err := l.writeState(); err != nil {
+		return nil, err
+	}
+	// latest is replaced atomically: a new link, renamed over the old.
+	tmp := filepath.Join(runsDir, ".latest-"+meta.ID)
+	os.Remove(tmp)
+	if err := os.Symlink(meta.ID, tmp); err == nil {
+		os.Rename(tmp, filepath.Join(runsDir, "latest"))
+	}
+	return l, nil
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func mustJSON(v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		panic(err) // only plain data is marshalled here
+	}
+	return append(b, '\n')
+}
+
+// writeFileAtomic replaces path with data: a reader sees the old file or
+// the new one, never a part.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Err returns the first error writing the log, if any.
+func (l *RunLog) Err() error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+func (l *RunLog) fail(err error) {
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+// Event appends one event to a job's log.jsonl. Text fields pass through
+// the redactor; data that is not UTF-8 is stored as base64.
+func (l *RunLog) Event(job, event string, fields map[string]any) {
+	if l == nil {
+		return
+	}
+	rec := map[string]any{"time": stamp(time.Now()), "event": event}
+	for k, v := range fields {
+		switch x := v.(type) {
+		case string:
+			v = l.redact(x)
+		case []string:
+			red := make([]string, len(x))
+			for i, s := range x {
+				red[i] = l.redact(s)
+			}
+			v = red
+		}
+		rec[k] = v
+	}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return
+	}
+	line = append(line, '\n')
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, err := l.file(job)
+	if err != nil {
+		l.fail(err)
+		return
+	}
+	// One write per line: with O_APPEND the line lands whole or not at all.
+	if _, err := f.Write(line); err != nil {
+		l.fail(fmt.Errorf("write %s: %w", f.Name(), err))
+	}
+}
+
+// Output records a chunk of a command's output, already redacted.
+func (l *RunLog) Output(job, stream string, chunk []byte) {
+	if utf8.Valid(chunk) {
+		l.Event(job, stream, map[string]any{"text": string(chunk)})
+		return
+	}
+	// Already redacted as text; base64 keeps the bytes exactly.
+	l.Event(job, stream, map[string]any{"base64": base64.StdEncoding.EncodeToString(chunk)})
+}
+
+func (l *RunLog) file(job string) (*os.File, error) {
+	if f, ok := l.files[job]; ok {
+		return f, nil
+	}
+	dir := filepath.Join(l.Dir, "jobs", filepath.FromSlash(job))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "log.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	l.files[job] = f
+	return f, nil
+}
+
+// JobState records a job's status in state.json.
+func (l *RunLog) JobState(job string, res *JobResult) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	js := &jobRecord{Status: string(res.Status)}
+	if !res.Started.IsZero() {
+		js.Started = stamp(res.Started)
+	}
+	if !res.Finished.IsZero() {
+		js.Finished = stamp(res.Finished)
+		js.DurationMS = res.Finished.Sub(res.Started).Milliseconds()
+	}
+	if res.Err != nil {
+		js.Error = l.redact(res.Err.Error())
+	}
+	if res.Outputs != nil {
+		js.Outputs = redactData(res.Outputs, l.redact).(Outputs)
+	}
+	l.state.Jobs[job] = js
+	if err := l.writeState(); err != nil {
+		l.fail(err)
+	}
+}
+
+// Finish records how the run ended and closes the job logs.
+func (l *RunLog) Finish(status, message string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.state.Status = status
+	l.state.Message = l.redact(message)
+	l.state.Finished = stamp(time.Now())
+	if err := l.writeState(); err != nil {
+		l.fail(err)
+	}
+	var errs []error
+	for _, f := range l.files {
+		errs = append(errs, f.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		l.fail(err)
+	}
+}
+
+func (l *RunLog) writeState() error {
+	return writeFileAtomic(filepath.Join(l.Dir, "state.json"), mustJSON(l.state))
+}
+
+// redactData redacts every string in plain data.
+func redactData(d any, redact func(string) string) any {
+	switch d := d.(type) {
+	case string:
+		return redact(d)
+	case []any:
+		out := make([]any, len(d))
+		for i, v := range d {
+			out[i] = redactData(v, redact)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(d))
+		for k, v := range d {
+			out[redact(k)] = redactData(v, redact)
+		}
+		return out
+	case Outputs:
+		return Outputs(redactData(map[string]any(d), redact).(map[string]any))
+	}
+	return d
+}

@@ -22,7 +22,7 @@ func (c *Context) JobID() string { return c.job.ID }
 // in a Lua state of the job's own restored from the binary, passing it the
 // run-time handle, and turns what it returns into outputs.
 func (c *Context) RunLua(closure int) (Outputs, error) {
-	s, err := newJobState(c.run.p.Program, nil)
+	s, err := c.newState()
 	if err != nil {
 		return nil, fmt.Errorf("restore the run-fn: %w", err)
 	}
@@ -41,9 +41,14 @@ func (c *Context) RunLua(closure int) (Outputs, error) {
 	return outputsFromLua(ret)
 }
 
-// Mirror runs the native mirror stage (SPEC §4).
-func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
-	return nil, errors.New("the mirror stage is not implemented yet")
+// newState restores the job's own Lua state, with quire.stdlib bound to
+// this job.
+func (c *Context) newState() (*jobState, error) {
+	return newJobState(c.run.p.Program, func(L *lua.LState) *lua.LTable {
+		t := L.NewTable()
+		t.RawSetString("mirror", L.NewFunction(c.stdlibMirror))
+		return t
+	})
 }
 
 // luaError turns an error raised in Lua into a one-line error: the message

@@ -25,7 +25,7 @@ type jobState struct {
 
 // newJobState makes a sandboxed state (SPEC §3) and binds the program's
 // builtins, globals and modules in it.
-func newJobState(prog *frozen.Program, stdlib *lua.LTable) (*jobState, error) {
+func newJobState(prog *frozen.Program, stdlib func(*lua.LState) *lua.LTable) (*jobState, error) {
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	s := &jobState{L: L, modules: map[string]lua.LValue{}}
 	s.ci = L.NewTable()
@@ -37,10 +37,11 @@ func newJobState(prog *frozen.Program, stdlib *lua.LTable) (*jobState, error) {
 	}
 	s.ci.RawSetString("runtime", L.NewTable())
 	s.modules["quire.ci"] = s.ci
-	if stdlib == nil {
-		stdlib = L.NewTable()
+	if stdlib != nil {
+		s.modules["quire.stdlib"] = stdlib(L)
+	} else {
+		s.modules["quire.stdlib"] = L.NewTable()
 	}
-	s.modules["quire.stdlib"] = stdlib
 	L.SetGlobal("require", L.NewFunction(s.require))
 
 	r, err := frozen.NewRestorer(prog, L.G.Global, s.builtin)

@@ -134,6 +134,20 @@ func (s *Secrets) Get(name string) (string, error) {
 	return v, nil
 }
 
+// alsoRedact hides a value derived from secrets (an Authorization header
+// built from a token) under the name "auth-header".
+func (s *Secrets) alsoRedact(v string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.resolved["auth-header"] != v {
+		s.resolved["auth-header"] = v
+		s.red = nil
+	}
+}
+
 // Redact replaces every resolved secret value of 8 bytes or more, and its
 // base64 and URL-encoded forms, with {{ name }}.
 func (s *Secrets) Redact(text string) string {

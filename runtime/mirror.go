@@ -1,0 +1,167 @@
+package runtime
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// A mirrorRequest is one mirroring: tag sha in the repository and push the
+// refs and the tag to url. The stage (SPEC §4) and quire.stdlib's mirror
+// function both come down to one.
+type mirrorRequest struct {
+	URL        string
+	Credential string // a token, or a whole "Authorization: …" header
+	SHA        string
+	Tag        string
+	GitDir     string
+	Refs       []string
+}
+
+// Mirror runs the native mirror stage: skipped when the pushed ref is not
+// one of spec.Refs; otherwise it calls the :tag function with the push
+// table, tags the pushed commit and pushes the refs and the tag.
+func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
+	push := c.run.opts.Push
+	refs := spec.Refs
+	if len(refs) == 0 {
+		refs = []string{push.Ref}
+	} else if !contains(refs, push.Ref) {
+		c.run.opts.Console.Line(c.job.ID, fmt.Sprintf("%s is not one of the mirrored refs (%s)", push.Ref, strings.Join(refs, ", ")))
+		return nil, nil
+	}
+	s, err := c.newState()
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	tagFn, err := s.closure(spec.Tag)
+	if err != nil {
+		return nil, fmt.Errorf("restore the :tag function: %w", err)
+	}
+	if err := s.L.CallByParam(lua.P{Fn: tagFn, NRet: 1, Protect: true}, toLua(s.L, push.Table())); err != nil {
+		return nil, fmt.Errorf(":tag raised an error: %w", luaError(err))
+	}
+	tagv := s.L.Get(-1)
+	s.L.Pop(1)
+	tag, ok := tagv.(lua.LString)
+	if !ok {
+		return nil, fmt.Errorf(":tag returned a %s; it must return the tag name as a string", tagv.Type())
+	}
+	cred, err := c.run.opts.Secrets.Get(spec.Secret)
+	if err != nil {
+		return nil, err
+	}
+	return c.mirror(mirrorRequest{URL: spec.URL, Credential: cred, SHA: push.SHA, Tag: string(tag), GitDir: push.GitDir, Refs: refs})
+}
+
+// mirror tags and pushes. The credential reaches git only through the
+// environment (GIT_CONFIG_COUNT/KEY/VALUE), never its argv.
+func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
+	if req.GitDir == "" {
+		return nil, fmt.Errorf("mirror: no git directory to push from")
+	}
+	if req.Tag == "" {
+		return nil, fmt.Errorf("mirror: the tag name is empty")
+	}
+	env := hookFreeEnv(c.baseEnv())
+	check := c.exec([]string{"git", "check-ref-format", "refs/tags/" + req.Tag}, "git check-ref-format refs/tags/"+req.Tag, env, req.GitDir)
+	if check.exit != 0 {
+		return nil, fmt.Errorf("mirror: %q is not a valid tag name", req.Tag)
+	}
+	existing := c.exec([]string{"git", "--git-dir", req.GitDir, "rev-parse", "--verify", "--quiet", "refs/tags/" + req.Tag + "^{commit}"},
+		"git rev-parse refs/tags/"+req.Tag, env, req.GitDir)
+	switch at := strings.TrimSpace(existing.stdout); {
+	case existing.exit == 0 && at == req.SHA:
+		// Already tagged here (a re-run): nothing to do.
+	case existing.exit == 0:
+		return nil, fmt.Errorf("mirror: tag %s already exists at %s, not at the pushed %s", req.Tag, at, req.SHA)
+	default:
+		tagArgv := []string{"git", "--git-dir", req.GitDir, "tag", req.Tag, req.SHA}
+		if r := c.exec(tagArgv, shellJoin(tagArgv), env, req.GitDir); r.exit != 0 {
+			return nil, fmt.Errorf("mirror: git tag %s %s failed with exit %d: %s", req.Tag, req.SHA, r.exit, strings.TrimSpace(r.stderr))
+		}
+	}
+	header := req.Credential
+	if !strings.HasPrefix(header, "Authorization:") {
+		header = "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+req.Credential))
+	}
+	// The header value is a secret in its own right: make sure it is
+	// redacted even though only the token was resolved by name.
+	c.run.opts.Secrets.alsoRedact(header)
+	env = append(env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=http.extraHeader", "GIT_CONFIG_VALUE_0="+header, "GIT_TERMINAL_PROMPT=0")
+	pushArgv := append([]string{"git", "--git-dir", req.GitDir, "push", "--porcelain", req.URL}, req.Refs...)
+	pushArgv = append(pushArgv, "refs/tags/"+req.Tag)
+	r := c.exec(pushArgv, shellJoin(pushArgv), env, req.GitDir)
+	out := Outputs{"tag-name": req.Tag, "push-exit": float64(r.exit), "pushed-refs": pushedRefs(r.stdout)}
+	if r.exit != 0 {
+		return nil, fmt.Errorf("mirror: git push to %s failed with exit %d: %s", req.URL, r.exit, lastLine(r.stderr))
+	}
+	return out, nil
+}
+
+// pushedRefs reads the refs git push --porcelain reports as updated.
+func pushedRefs(porcelain string) []any {
+	refs := []any{}
+	for _, line := range strings.Split(porcelain, "\n") {
+		// "<flag>\t<from>:<to>\t<summary>"; flag '!' is a rejection.
+		parts := strings.Split(line, "\t")
+		if len(parts) < 2 || parts[0] == "!" || parts[0] == "" {
+			continue
+		}
+		if _, to, ok := strings.Cut(parts[1], ":"); ok {
+			refs = append(refs, to)
+		}
+	}
+	return refs
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// stdlibMirror is quire.stdlib's (mirror {:url :auth-header :sha :tag
+// :git-dir :refs}), for run-fns that mirror by hand; it shares the stage's
+// code and returns the same outputs, raising when mirroring fails.
+func (c *Context) stdlibMirror(L *lua.LState) int {
+	opts := L.CheckTable(1)
+	str := func(k string) string { return lua.LVAsString(opts.RawGetString(k)) }
+	push := c.run.opts.Push
+	req := mirrorRequest{URL: str("url"), Credential: str("auth-header"), SHA: str("sha"), Tag: str("tag"), GitDir: str("git-dir")}
+	if req.URL == "" {
+		L.RaiseError("mirror: :url is required")
+	}
+	if req.Credential == "" {
+		L.RaiseError("mirror: :auth-header is required (a token from (secret …), or a whole Authorization header)")
+	}
+	if req.SHA == "" {
+		req.SHA = push.SHA
+	}
+	if req.GitDir == "" {
+		req.GitDir = push.GitDir
+	}
+	if refs, ok := opts.RawGetString("refs").(*lua.LTable); ok {
+		refs.ForEach(func(_, v lua.LValue) { req.Refs = append(req.Refs, lua.LVAsString(v)) })
+	}
+	if len(req.Refs) == 0 {
+		req.Refs = []string{push.Ref}
+	}
+	out, err := c.mirror(req)
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	L.Push(toLua(L, map[string]any(out)))
+	return 1
+}

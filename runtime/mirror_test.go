@@ -1,0 +1,154 @@
+package runtime_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/runtime"
+)
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// repos makes a repository with one commit on main, pushed into a bare
+// "forge" repository (where the hook would run) and an empty bare mirror.
+func repos(t *testing.T) (forge, mirror, sha string) {
+	dir := t.TempDir()
+	work := filepath.Join(dir, "work")
+	os.MkdirAll(work, 0o755)
+	git(t, work, "init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(work, "README"), []byte("hi\n"), 0o644)
+	git(t, work, "add", "README")
+	git(t, work, "commit", "-q", "-m", "first")
+	forge = filepath.Join(dir, "forge.git")
+	mirror = filepath.Join(dir, "mirror.git")
+	git(t, dir, "init", "-q", "--bare", forge)
+	git(t, dir, "init", "-q", "--bare", mirror)
+	git(t, work, "push", "-q", forge, "main")
+	return forge, mirror, git(t, work, "rev-parse", "HEAD")
+}
+
+func mirrorRun(t *testing.T, src, forge, sha, ref string) *runtime.Result {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ci.fnl")
+	os.WriteFile(file, []byte(src), 0o644)
+	p, err := compiler.Load(file, compiler.Options{})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	defer p.Close()
+	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
+	for _, j := range p.Jobs {
+		j := j
+		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs}
+		if j.Mirror != nil {
+			spec := runtime.MirrorSpec{URL: j.Mirror.URL, Secret: j.Mirror.Secret, Refs: j.Mirror.Refs, Tag: j.Mirror.TagRef}
+			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.Mirror(spec) }
+		} else {
+			ref := j.RunRef
+			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }
+		}
+		rp.Jobs = append(rp.Jobs, rj)
+	}
+	cfg := filepath.Join(dir, "config.fnl")
+	os.WriteFile(cfg, []byte(`{:secrets {:token "mirror-token-123456"}}`), 0o600)
+	secrets, _, err := runtime.LoadSecrets(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runtime.Run(context.Background(), rp, runtime.RunOptions{
+		Push:      runtime.Push{SHA: sha, Ref: ref, GitDir: forge, PushedAt: time.Unix(0, 0)},
+		Workspace: dir, Jobs: 1, Console: runtime.NewConsole(io.Discard), Secrets: secrets,
+	})
+}
+
+func TestMirrorToFileRemote(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	src := `(local ci (require :quire.ci))
+(ci.mirror "file://` + mirror + `"
+  {:secret :token :refs ["refs/heads/main"]
+   :tag (fn [{: sha}] (.. "v1-" (sha:sub 1 8)))})
+(ci.job :after [:quire/mirror] (fn [{: jobs}] (jobs :quire/mirror)))`
+	res := mirrorRun(t, src, forge, sha, "refs/heads/main")
+	m := res.Jobs["quire/mirror"]
+	if m.Status != runtime.StatusSucceeded {
+		t.Fatalf("mirror: %s %v", m.Status, m.Err)
+	}
+	tag := "v1-" + sha[:8]
+	if m.Outputs["tag-name"] != tag || m.Outputs["push-exit"] != 0.0 {
+		t.Errorf("outputs %v", m.Outputs)
+	}
+	if got := git(t, mirror, "rev-parse", "refs/heads/main", "refs/tags/"+tag); got != sha+"\n"+sha {
+		t.Errorf("mirror refs: %q", got)
+	}
+	if after := res.Jobs["after"]; after.Status != runtime.StatusSucceeded || after.Outputs["tag-name"] != tag {
+		t.Errorf("a job listing the mirror as input saw %v (%s)", after.Outputs, after.Status)
+	}
+	// Mirroring the same push again is fine: the tag is already there.
+	if res := mirrorRun(t, src, forge, sha, "refs/heads/main"); res.Jobs["quire/mirror"].Status != runtime.StatusSucceeded {
+		t.Errorf("second mirror: %v", res.Jobs["quire/mirror"].Err)
+	}
+}
+
+func TestMirrorSkipsRefsOutsideRefs(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	res := mirrorRun(t, `(local ci (require :quire.ci))
+(ci.mirror "file://`+mirror+`" {:secret :token :refs ["refs/heads/release"] :tag (fn [] "v1")})`,
+		forge, sha, "refs/heads/main")
+	if st := res.Jobs["quire/mirror"].Status; st != runtime.StatusSkipped {
+		t.Errorf("mirror: %s, want skipped", st)
+	}
+}
+
+func TestMirrorBadTag(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	for tag, want := range map[string]string{
+		`(fn [] 42)`:             ":tag returned a number; it must return the tag name as a string",
+		`(fn [] "bad..name")`:    `"bad..name" is not a valid tag name`,
+		`(fn [] (error "nope"))`: ":tag raised an error",
+	} {
+		res := mirrorRun(t, `(local ci (require :quire.ci))
+(ci.mirror "file://`+mirror+`" {:secret :token :tag `+tag+`})`, forge, sha, "refs/heads/main")
+		m := res.Jobs["quire/mirror"]
+		if m.Status != runtime.StatusFailed || !strings.Contains(m.Err.Error(), want) {
+			t.Errorf("tag %s: %s %v, want failure containing %q", tag, m.Status, m.Err, want)
+		}
+	}
+}
+
+func TestMirrorTagAtAnotherCommitFails(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	git(t, forge, "tag", "taken", sha)
+	// A second commit in the forge, then mirror it with the taken tag.
+	work := filepath.Join(t.TempDir(), "w")
+	git(t, filepath.Dir(work), "clone", "-q", "-b", "main", forge, work)
+	os.WriteFile(filepath.Join(work, "f"), []byte("x"), 0o644)
+	git(t, work, "add", "f")
+	git(t, work, "commit", "-q", "-m", "second")
+	git(t, work, "push", "-q", "origin", "main")
+	second := git(t, work, "rev-parse", "HEAD")
+	res := mirrorRun(t, `(local ci (require :quire.ci))
+(ci.mirror "file://`+mirror+`" {:secret :token :tag (fn [] "taken")})`, forge, second, "refs/heads/main")
+	m := res.Jobs["quire/mirror"]
+	if m.Status != runtime.StatusFailed || !strings.Contains(m.Err.Error(), "tag taken already exists at "+sha) {
+		t.Errorf("%s %v", m.Status, m.Err)
+	}
+}

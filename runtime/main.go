@@ -25,6 +25,7 @@ const binaryUsage = `%[1]s runs the CI pipeline compiled from %[2]s.
 
 Usage:
   %[1]s run --git-dir DIR --ref REF [--sha SHA] [flags]   run the pipeline for one ref
+  %[1]s post-receive [--wait] [flags]                     act as git's post-receive hook (stdin: "<old> <new> <ref>" lines)
   %[1]s jobs                                             list the jobs in the order they can run
   %[1]s graph [--format dot|mermaid]                     print the job graph
   %[1]s version                                          print quire's version and the ci.fnl hash
@@ -33,19 +34,25 @@ Flags of run:
   --jobs N          run up to N jobs at once (default: the number of CPUs)
   --config FILE     the secrets config (default %[3]s, else none)
   --keep-workspace  keep the checked-out tree after the run
+  --runs-dir DIR    where run logs go (default GIT_DIR/quire/runs)
+  --timeout D       stop the run after D (e.g. 30m)
 `
 
 // Main is the generated binary's main: it reads os.Args and returns the
 // exit status.
 func Main(p *Pipeline) int {
-	return Invoke(p, os.Args, os.Stdout, os.Stderr)
+	return Invoke(p, os.Args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // Invoke runs the binary's command line args (args[0] is the program name)
 // with the given output streams.
-func Invoke(p *Pipeline, args []string, stdout, stderr io.Writer) int {
+func Invoke(p *Pipeline, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := filepath.Base(args[0])
 	usage := func(w io.Writer) { fmt.Fprintf(w, binaryUsage, prog, p.File, DefaultConfig) }
+	// Installed as a repository's hook, the binary is invoked by that name.
+	if prog == "post-receive" {
+		return cmdPostReceive(p, prog, args[1:], stdin, stdout, stderr)
+	}
 	if len(args) < 2 {
 		usage(stderr)
 		return exitUsage
@@ -54,6 +61,8 @@ func Invoke(p *Pipeline, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		return cmdRun(p, prog, rest, stdout, stderr)
+	case "post-receive":
+		return cmdPostReceive(p, prog, rest, stdin, stdout, stderr)
 	case "jobs":
 		for _, id := range p.Order {
 			j := jobByID(p, id)
@@ -83,67 +92,96 @@ func jobByID(p *Pipeline, id string) *Job {
 	return nil
 }
 
+// runSpec is everything one run needs to know.
+type runSpec struct {
+	GitDir, Ref, SHA, PreviousSHA string
+	Jobs                          int
+	Config, RunsDir, RunID        string
+	KeepWorkspace                 bool
+	Timeout                       time.Duration
+}
+
+// runFlags defines the flags of `run` (and the options post-receive passes
+// on to the runs it starts).
+func runFlags(fs *flag.FlagSet, spec *runSpec) {
+	fs.StringVar(&spec.GitDir, "git-dir", "", "the repository that was pushed to")
+	fs.StringVar(&spec.Ref, "ref", "", "the ref that was pushed, e.g. refs/heads/main")
+	fs.StringVar(&spec.SHA, "sha", "", "the pushed commit (default: what the ref points at)")
+	fs.StringVar(&spec.PreviousSHA, "previous-sha", "", "what the ref pointed at before the push, if anything")
+	fs.IntVar(&spec.Jobs, "jobs", 0, "run up to N jobs at once (default: the number of CPUs)")
+	fs.StringVar(&spec.Config, "config", "", "the secrets config (default "+DefaultConfig+", else none)")
+	fs.BoolVar(&spec.KeepWorkspace, "keep-workspace", false, "keep the checked-out tree after the run")
+	fs.StringVar(&spec.RunsDir, "runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
+	fs.DurationVar(&spec.Timeout, "timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
+	fs.StringVar(&spec.RunID, "run-id", "", "the run's id (default: made from the time)")
+}
+
 func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(prog+" run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	gitDir := fs.String("git-dir", "", "the repository that was pushed to")
-	ref := fs.String("ref", "", "the ref that was pushed, e.g. refs/heads/main")
-	sha := fs.String("sha", "", "the pushed commit (default: what the ref points at)")
-	jobs := fs.Int("jobs", 0, "run up to N jobs at once (default: the number of CPUs)")
-	config := fs.String("config", "", "the secrets config")
-	keep := fs.Bool("keep-workspace", false, "keep the checked-out tree after the run")
-	runsDir := fs.String("runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
-	timeout := fs.Duration("timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
+	var spec runSpec
+	runFlags(fs, &spec)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *gitDir == "" || *ref == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [--sha SHA] [--jobs N] [--config FILE]\n", prog)
+	if spec.GitDir == "" || spec.Ref == "" || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [--sha SHA] [--jobs N] [--config FILE] [--runs-dir DIR] [--timeout D]\n", prog)
 		return exitUsage
 	}
-	dir, err := filepath.Abs(*gitDir)
-	if err != nil {
+	return runOnce(p, prog, spec, stdout, stderr)
+}
+
+// runOnce runs the pipeline for one ref and returns the exit status: 0 when
+// every job succeeded or skipped, 1 when one failed or the run was stopped,
+// 2 when it could not start.
+func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
+	}
+	dir, err := filepath.Abs(spec.GitDir)
+	if err != nil {
+		return fail(err)
 	}
 	con := NewConsole(stdout)
-	secrets, err := loadConfig(*config, con)
+	secrets, err := loadConfig(spec.Config, con)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return fail(err)
 	}
 	con.SetRedactor(secrets.Redact)
-
-	push, err := NewPush(dir, *ref, *sha, "")
+	push, err := NewPush(dir, spec.Ref, spec.SHA, spec.PreviousSHA)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return fail(err)
 	}
-	if *runsDir == "" {
-		*runsDir = filepath.Join(dir, "quire", "runs")
+	if spec.RunsDir == "" {
+		spec.RunsDir = filepath.Join(dir, "quire", "runs")
 	}
-	id := NewRunID(push.PushedAt)
+	if spec.RunID == "" {
+		spec.RunID = NewRunID(push.PushedAt)
+	}
 	ids := make([]string, len(p.Jobs))
 	for i, j := range p.Jobs {
 		ids[i] = j.ID
 	}
-	runLog, err := CreateRunLog(*runsDir, Meta{
-		ID: id, SHA: push.SHA, Ref: push.Ref, Pusher: push.Pusher,
+	runLog, err := CreateRunLog(spec.RunsDir, Meta{
+		ID: spec.RunID, SHA: push.SHA, Ref: push.Ref, Pusher: push.Pusher,
 		PushedAt: push.PushedAt.Format(time.RFC3339), CiSHA256: p.SHA256,
 		QuireVersion: p.QuireVersion, File: p.File,
 	}, ids, secrets.Redact)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: run log: %v\n", prog, err)
-		return exitUsage
+		return fail(fmt.Errorf("run log: %w", err))
+	}
+	if warning := staleness(p, dir, push.SHA); warning != "" {
+		con.Printf("warning: %s\n", warning)
+		runLog.Event(runEvents, "stale", map[string]any{"warning": warning})
 	}
 	ws := filepath.Join(runLog.Dir, "workspace")
-	if !*keep {
+	if !spec.KeepWorkspace {
 		defer os.RemoveAll(ws)
 	}
 	if err := MaterializeWorkspace(dir, push.SHA, ws); err != nil {
 		runLog.Finish("error", err.Error())
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return fail(err)
 	}
 
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -156,16 +194,16 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 			cancel(fmt.Errorf("stopped by %v", s))
 		}
 	}()
-	if *timeout > 0 {
+	if spec.Timeout > 0 {
 		var cancelTimeout context.CancelFunc
-		ctx, cancelTimeout = context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("the run took longer than --timeout %s", *timeout))
+		ctx, cancelTimeout = context.WithTimeoutCause(ctx, spec.Timeout, fmt.Errorf("the run took longer than --timeout %s", spec.Timeout))
 		defer cancelTimeout()
 	}
-	con.Printf("run %s of %s for %s at %s\nlog: %s\n", id, p.File, push.Ref, push.SHA, runLog.Dir)
+	con.Printf("run %s of %s for %s at %s\nlog: %s\n", spec.RunID, p.File, push.Ref, push.SHA, runLog.Dir)
 	res := Run(ctx, p, RunOptions{
 		Push:      push,
 		Workspace: ws,
-		Jobs:      *jobs,
+		Jobs:      spec.Jobs,
 		Secrets:   secrets,
 		Console:   con,
 		Log:       runLog,
@@ -186,7 +224,7 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 	if err := runLog.Err(); err != nil {
 		fmt.Fprintf(stderr, "%s: the run log is incomplete: %v\n", prog, err)
 	}
-	if *keep {
+	if spec.KeepWorkspace {
 		con.Printf("workspace kept at %s\n", ws)
 	}
 	if status != "succeeded" {
@@ -194,6 +232,9 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 	}
 	return exitOK
 }
+
+// runEvents is the pseudo-job whose log holds events about the run itself.
+const runEvents = "quire"
 
 // loadConfig reads the secrets config: the --config file, which must
 // exist, or the default one, which may be missing.

@@ -1,0 +1,59 @@
+package runtime
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseUpdates(t *testing.T) {
+	const a, b, z = "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222", "0000000000000000000000000000000000000000"
+	in := strings.Join([]string{
+		a + " " + b + " refs/heads/main",
+		z + " " + a + " refs/tags/v1",   // a new ref: no previous sha
+		a + " " + z + " refs/heads/old", // a deletion: no run
+		"garbage",
+		a + " " + b,
+		"xyz " + b + " refs/heads/x",
+		"",
+		b + " " + a + " refs/heads/second\r",
+	}, "\n")
+	var warnings []string
+	got := parseUpdates(strings.NewReader(in), func(w string) { warnings = append(warnings, w) })
+	want := []update{
+		{Old: a, New: b, Ref: "refs/heads/main"},
+		{Old: "", New: a, Ref: "refs/tags/v1"},
+		{Old: b, New: a, Ref: "refs/heads/second"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("updates = %+v\nwant %+v", got, want)
+	}
+	if len(warnings) != 3 || !strings.Contains(warnings[0], `malformed line 4 of the hook's input: "garbage"`) {
+		t.Errorf("warnings = %q", warnings)
+	}
+}
+
+func TestParseUpdatesManyRefs(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 10000; i++ {
+		b.WriteString("1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/b")
+		b.WriteString(strings.Repeat("x", i%50))
+		b.WriteString("\n")
+	}
+	got := parseUpdates(strings.NewReader(b.String()), func(w string) { t.Errorf("warning: %s", w) })
+	if len(got) != 10000 {
+		t.Errorf("%d updates, want 10000", len(got))
+	}
+}
+
+func FuzzParseUpdates(f *testing.F) {
+	f.Add("1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main\n")
+	f.Add("garbage\n\x00\xff")
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, u := range parseUpdates(strings.NewReader(in), func(string) {}) {
+			if !strings.HasPrefix(u.Ref, "refs/") || len(u.New) < 40 {
+				t.Fatalf("bad update %+v", u)
+			}
+		}
+	})
+}

@@ -204,13 +204,14 @@ func (fz *freezer) object(v lua.LValue) int {
 		}
 		i := fz.add(v, frozen.Object{})
 		o := frozen.Object{Kind: frozen.ObjTable, Meta: frozen.Nil}
-		type kv struct{ k, v lua.LValue }
-		var pairs []kv
-		v.ForEach(func(k, val lua.LValue) { pairs = append(pairs, kv{k, val}) })
-		for _, p := range pairs {
-			fz.path = append(fz.path, "field "+keyString(p.k))
-			o.Keys = append(o.Keys, fz.value(p.k))
-			o.Vals = append(o.Vals, fz.value(p.v))
+		// Next walks the array part, then the hash part in insertion
+		// order, unlike ForEach (Go map order): object numbering, and so
+		// the generated program, must not change from one compile to the
+		// next.
+		for k, val := v.Next(lua.LNil); k != lua.LNil; k, val = v.Next(k) {
+			fz.path = append(fz.path, "field "+keyString(k))
+			o.Keys = append(o.Keys, fz.value(k))
+			o.Vals = append(o.Vals, fz.value(val))
 			fz.path = fz.path[:len(fz.path)-1]
 		}
 		if v.Metatable != lua.LNil && v.Metatable != nil {

@@ -201,6 +201,16 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 	}
 	fn, err := luavm.Load(ev.L, []byte(luaSrc), "@"+ev.file)
 	if err != nil {
+		if strings.Contains(err.Error(), "local variables") {
+			// Lua allows 200 locals per function, and each top-level
+			// (local …) or anonymous run-fn in ci.fnl takes one; lua5.1
+			// refuses the same file.
+			return ev.fail(&diag.Diagnostic{
+				Span: diag.Span{File: ev.file},
+				Msg:  "the top level of " + ev.file + " needs more than 200 local variables, Lua's limit for one function",
+				Help: "wrap groups of top-level forms in (do …), or register jobs from a helper function or a loop",
+			})
+		}
 		return fmt.Errorf("load the Lua compiled from %s (a quire bug): %w", ev.file, err)
 	}
 	if timeout == 0 {

@@ -25,6 +25,8 @@ const usage = `quire compiles a CI pipeline written in Fennel into a standalone 
 
 Usage:
   quire check [FILE]              validate FILE (default .quire/ci.fnl) and print its jobs
+  quire compile [FILE] [-o OUT]   build FILE into a standalone binary OUT (default ci-bin), cached;
+                                  --emit-go DIR writes the generated Go program instead
   quire fennel [--compile] FILE   run FILE with quire's Fennel, or print the Lua it compiles to
   quire version                   print quire's version and the Fennel it finds
   quire help                      print this help
@@ -62,6 +64,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 	switch cmd {
 	case "check":
 		return e.check(rest)
+	case "compile":
+		return e.compile(rest)
 	case "fennel":
 		return e.fennel(rest)
 	case "version", "--version":

@@ -31,7 +31,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FENNEL_LUA", fennelPath)
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("QUIRE_LUA51", lua51)
-			return nil
+			return compileScriptEnv(env)
 		},
 	})
 }

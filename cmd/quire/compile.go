@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/compiler/fennel"
+	"github.com/quire-ci/quire/gen"
+)
+
+// DefaultBinary is where quire compile puts the binary when given no -o.
+const DefaultBinary = "ci-bin"
+
+const compileHelp = `Compile evaluates FILE (default .quire/ci.fnl) once, generates a Go program
+holding its job graph and run-fns, and builds that into a standalone binary
+at OUT (default ci-bin) with the go command.
+
+Builds are cached in $QUIRE_CACHE (default: quire under the user cache
+directory), keyed by every file in FILE's directory, fennel.lua, this quire
+and the Go toolchain: compiling an unchanged pipeline again copies the cached
+binary without evaluating FILE or running go. Inputs outside FILE's
+directory that the top level reads are not tracked; use --force then.
+
+With --emit-go DIR, compile writes the program (main.go, go.mod, go.sum)
+into DIR instead of building it; add -o to build as well.
+`
+
+// compile implements `quire compile [FILE] [-o OUT] [--emit-go DIR]`.
+func (e *env) compile(args []string) int {
+	fs := e.newFlags("compile", "compile [-o OUT] [--emit-go DIR] [--force] [--fennel PATH] [FILE]\n\n"+compileHelp)
+	out := fs.String("o", DefaultBinary, "write the binary to `OUT`")
+	emitDir := fs.String("emit-go", "", "write the generated Go program into `DIR` (and build only if -o is given)")
+	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
+	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 1 {
+		if len(pos) > 1 {
+			fmt.Fprintf(e.stderr, "quire compile: expected one pipeline file, got %d\n", len(pos))
+		}
+		return exitUsage
+	}
+	file := DefaultPipeline
+	if len(pos) == 1 {
+		file = pos[0]
+	}
+	outGiven := false
+	fs.Visit(func(f *flag.Flag) { outGiven = outGiven || f.Name == "o" })
+
+	fnl, err := fennel.Find(*fennelPath)
+	if err != nil {
+		return e.fail(&compiler.UsageError{Err: err})
+	}
+	load := func() (*compiler.Pipeline, error) {
+		return compiler.Load(file, compiler.Options{FennelPath: fnl})
+	}
+
+	if *emitDir != "" {
+		if status := e.emitGo(load, file, *emitDir); status != exitOK || !outGiven {
+			return status
+		}
+	}
+	_, err = gen.Build(context.Background(), gen.BuildOptions{
+		File:         file,
+		Out:          *out,
+		FennelPath:   fnl,
+		QuireVersion: Version(),
+		Load:         load,
+		Force:        *force,
+		Progress:     e.stderr,
+		Skip:         []string{*emitDir},
+	})
+	if err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+// emitGo writes the generated program for file into dir.
+func (e *env) emitGo(load func() (*compiler.Pipeline, error), file, dir string) int {
+	p, err := load()
+	if err != nil {
+		return e.fail(err)
+	}
+	src, emitErr := gen.Emit(p, gen.Options{QuireVersion: Version()})
+	p.Close()
+	if src == nil {
+		return e.fail(emitErr)
+	}
+	m, err := gen.Self()
+	if err != nil {
+		return e.fail(err)
+	}
+	cache, err := gen.CacheDir()
+	if err != nil {
+		return e.fail(err)
+	}
+	if err := m.WriteModule(dir, cache, src); err != nil {
+		return e.fail(err)
+	}
+	if emitErr != nil {
+		// Written anyway, unformatted, so that go build shows the line.
+		return e.fail(fmt.Errorf("%s: %w", filepath.Join(dir, "main.go"), emitErr))
+	}
+	fmt.Fprintf(e.stderr, "quire: wrote %s (build it with `go build` there)\n", filepath.Join(dir, "main.go"))
+	return exitOK
+}

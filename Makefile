@@ -35,10 +35,16 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# Each fuzz target runs for FUZZTIME (default 30s).
+# Each fuzz target runs for FUZZTIME (default 30s); seed corpora and any
+# failures found are kept under each package's testdata/fuzz.
 FUZZTIME ?= 30s
+FUZZ_TARGETS := ./compiler:FuzzLoad ./compiler/diag:FuzzRender ./runtime:FuzzConfig ./runtime:FuzzParseUpdates
 fuzz: build
-	QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" $(GO) test ./compiler -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 clean:
 	rm -rf bin

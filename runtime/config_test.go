@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -99,3 +100,27 @@ func TestParseConfigValues(t *testing.T) {
 		t.Errorf("got %#v", v)
 	}
 }
+
+// FuzzConfig: any bytes as the config file give a value or a positioned
+// error, never a panic.
+func FuzzConfig(f *testing.F) {
+	for _, seed := range []string{
+		`{:secrets {:a "x" :b {:file "/f"} :c {:env "V"}}}`,
+		`{:secrets {:a "\300"}}`, `[1 2 {:k}]`, `{"unterminated`, `;`, "\x00\xff{", `{:a -1.5e3 :b true :c nil}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		v, err := parseConfig("c.fnl", src)
+		if err != nil {
+			var ce *ConfigError
+			if !errorsAs(err, &ce) || ce.Line < 1 || ce.Col < 1 {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		_ = v
+	})
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

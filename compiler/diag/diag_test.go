@@ -96,3 +96,18 @@ func TestSpanString(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRender: any source and any span render without panicking, and the
+// output always starts with the message.
+func FuzzRender(f *testing.F) {
+	f.Add([]byte("(ci.job :x [] f)\n"), 1, 1, 1, 16, "msg")
+	f.Add([]byte("\t\xff\n\n"), 3, 9, 1, 0, "")
+	f.Add([]byte(""), -1, -5, 99, 99, "m")
+	f.Fuzz(func(t *testing.T, src []byte, line, col, endLine, endCol int, msg string) {
+		r := &Renderer{Sources: map[string][]byte{"f": src}}
+		out := render(r, &Diagnostic{Span: Span{File: "f", Line: line, Col: col, EndLine: endLine, EndCol: endCol}, Msg: msg})
+		if !strings.HasPrefix(out, "error: "+msg) {
+			t.Fatalf("output does not start with the message: %q", out)
+		}
+	})
+}

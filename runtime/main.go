@@ -49,8 +49,14 @@ func Main(p *Pipeline) int {
 func Invoke(p *Pipeline, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := filepath.Base(args[0])
 	usage := func(w io.Writer) { fmt.Fprintf(w, binaryUsage, prog, p.File, DefaultConfig) }
-	// Installed as a repository's hook, the binary is invoked by that name.
-	if prog == "post-receive" {
+	// Installed as a repository's hook, the binary is invoked by that name,
+	// with no arguments (git passes none) or post-receive's own flags
+	// (--wait, …). A subcommand still selects that command: the runs the
+	// hook starts in the background are `<this binary> run …`, and this
+	// binary is the hook, so without this they would act as the hook
+	// again, read an empty stdin and never run (cmd/quire's push_hook
+	// script covers it).
+	if prog == "post-receive" && (len(args) < 2 || strings.HasPrefix(args[1], "-")) {
 		return cmdPostReceive(p, prog, args[1:], stdin, stdout, stderr)
 	}
 	if len(args) < 2 {

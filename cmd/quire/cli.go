@@ -27,6 +27,13 @@ Usage:
   quire check [FILE]              validate FILE (default .quire/ci.fnl) and print its jobs
   quire compile [FILE] [-o OUT]   build FILE into a standalone binary OUT (default ci-bin), cached;
                                   --emit-go DIR writes the generated Go program instead
+  quire graph [FILE] [--format dot|mermaid]
+                                  print the job graph of FILE as Graphviz DOT (default) or Mermaid
+  quire run [FILE] [--ref REF]    compile FILE (cached) and run it against the repository here,
+                                  for REF (default: the current branch); --jobs N, --config FILE,
+                                  --keep-workspace, --timeout D are passed to the run
+  quire hook install --git-dir D --bin BIN [--force]
+                                  install BIN as the post-receive hook of repository D
   quire fennel [--compile] FILE   run FILE with quire's Fennel, or print the Lua it compiles to
   quire version                   print quire's version and the Fennel it finds
   quire help                      print this help
@@ -34,7 +41,7 @@ Usage:
 Flags shared by the subcommands that read Fennel:
   --fennel PATH   the fennel.lua to use (else $QUIRE_FENNEL, then the usual install locations)
 
-Exit status: 0 success, 1 invalid pipeline, 2 usage or environment error.
+Exit status: 0 success, 1 invalid pipeline (for run: a job failed), 2 usage or environment error.
 `
 
 // An env is what a subcommand may touch: its arguments and standard streams.
@@ -66,6 +73,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 		return e.check(rest)
 	case "compile":
 		return e.compile(rest)
+	case "graph":
+		return e.graph(rest)
+	case "run":
+		return e.run(rest)
+	case "hook":
+		return e.hook(rest)
 	case "fennel":
 		return e.fennel(rest)
 	case "version", "--version":

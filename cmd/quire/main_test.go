@@ -26,6 +26,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		UpdateScripts:       os.Getenv("QUIRE_UPDATE_GOLDEN") != "",
 		RequireExplicitExec: true,
+		Cmds:                scriptCmds,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("QUIRE_FENNEL", fennelPath)
 			env.Setenv("FENNEL_LUA", fennelPath)

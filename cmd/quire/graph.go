@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/runtime"
+)
+
+// graph implements `quire graph [FILE] [--format dot|mermaid]`: the job
+// graph of a pipeline, without building it.
+//
+// The drawing is runtime.Graph's, the same function the generated binary's
+// `graph` command calls, so quire and the binary print the same graph.
+func (e *env) graph(args []string) int {
+	fs := e.newFlags("graph", "graph [--format dot|mermaid] [--fennel PATH] [FILE]")
+	format := fs.String("format", "dot", "the output format: `dot` (Graphviz) or mermaid")
+	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 1 {
+		if len(pos) > 1 {
+			fmt.Fprintf(e.stderr, "quire graph: expected one pipeline file, got %d\n", len(pos))
+		}
+		return exitUsage
+	}
+	if *format != "dot" && *format != "mermaid" {
+		fmt.Fprintf(e.stderr, "quire graph: --format must be dot or mermaid, not %q\n", *format)
+		return exitUsage
+	}
+	file := DefaultPipeline
+	if len(pos) == 1 {
+		file = pos[0]
+	}
+	p, err := compiler.Load(file, compiler.Options{FennelPath: *fennelPath})
+	if err != nil {
+		return e.fail(err)
+	}
+	defer p.Close()
+
+	out, err := runtime.Graph(graphPipeline(p), *format)
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprint(e.stdout, out)
+	return exitOK
+}
+
+// graphPipeline is the part of p that runtime.Graph draws: the jobs'
+// ids and inputs, and the order.
+func graphPipeline(p *compiler.Pipeline) *runtime.Pipeline {
+	rp := &runtime.Pipeline{File: p.File, Order: append([]string(nil), p.Order...)}
+	for _, j := range p.Jobs {
+		rp.Jobs = append(rp.Jobs, &runtime.Job{ID: j.ID, Inputs: append([]string(nil), j.Inputs...)})
+	}
+	return rp
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/compiler/fennel"
+	"github.com/quire-ci/quire/gen"
+)
+
+const runHelp = `Run compiles FILE (default .quire/ci.fnl at the top of the repository) like
+quire compile, cached, and runs the pipeline against the git repository in
+the current directory, as a push of REF would (default: the current branch,
+e.g. refs/heads/main, at the commit it points to). Jobs see the committed
+tree, not uncommitted changes; FILE itself is taken as it is on disk.
+
+The binary is kept at GIT_DIR/quire/ci-bin and the run's log under
+GIT_DIR/quire/runs, as for runs started by the hook. The exit status is the
+run's: 0 when every job succeeded or skipped, 1 when one failed, 2 when the
+run could not start.
+`
+
+// runPassFlags are the flags of quire run that go to the binary's run
+// command as they are.
+var runPassFlags = []string{"sha", "jobs", "config", "keep-workspace", "runs-dir", "timeout"}
+
+// run implements `quire run [FILE] [--ref R] [flags of the binary's run]`.
+func (e *env) run(args []string) int {
+	fs := e.newFlags("run", "run [--ref REF] [--jobs N] [--config FILE] [--keep-workspace] [--timeout D] [FILE]\n\n"+runHelp)
+	ref := fs.String("ref", "", "the ref to run for (default: the current branch)")
+	fs.String("sha", "", "the commit to run (default: what REF points at)")
+	fs.Int("jobs", 0, "run up to `N` jobs at once (default: the number of CPUs)")
+	fs.String("config", "", "the secrets config `FILE` (default /var/quire/config.fnl, else none)")
+	fs.Bool("keep-workspace", false, "keep the checked-out tree after the run")
+	fs.String("runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
+	fs.Duration("timeout", 0, "stop the run after this long (e.g. 30m)")
+	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
+	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
+	pos, err := parse(fs, args)
+	if err != nil || len(pos) > 1 {
+		if len(pos) > 1 {
+			fmt.Fprintf(e.stderr, "quire run: expected one pipeline file, got %d\n", len(pos))
+		}
+		return exitUsage
+	}
+
+	gitDir, err := gitOut(".", "rev-parse", "--absolute-git-dir")
+	if err != nil {
+		return e.fail(errors.New("quire run runs the pipeline against the git repository in the current directory, and this is not one (git rev-parse --git-dir failed)"))
+	}
+	if *ref == "" {
+		r, err := gitOut(".", "symbolic-ref", "-q", "HEAD")
+		if err != nil || r == "" {
+			return e.fail(errors.New("HEAD is not on a branch (detached); name the ref to run for with --ref, e.g. --ref refs/heads/main"))
+		}
+		*ref = r
+	} else if !strings.HasPrefix(*ref, "refs/") {
+		// Accept a short name the way git does: main, v1.0.
+		full, err := gitOut(".", "rev-parse", "--symbolic-full-name", *ref)
+		if err != nil || !strings.HasPrefix(full, "refs/") {
+			return e.fail(fmt.Errorf("--ref %s: not a branch or tag of this repository (give the full ref, e.g. refs/heads/%s)", *ref, *ref))
+		}
+		*ref = full
+	}
+
+	file := DefaultPipeline
+	if len(pos) == 1 {
+		file = pos[0]
+	} else {
+		file = defaultPipelineIn(".")
+	}
+	fnl, err := fennel.Find(*fennelPath)
+	if err != nil {
+		return e.fail(&compiler.UsageError{Err: err})
+	}
+	bin := filepath.Join(gitDir, "quire", "ci-bin")
+	_, err = gen.Build(context.Background(), gen.BuildOptions{
+		File:         file,
+		Out:          bin,
+		FennelPath:   fnl,
+		QuireVersion: Version(),
+		Load: func() (*compiler.Pipeline, error) {
+			return compiler.Load(file, compiler.Options{FennelPath: fnl})
+		},
+		Force:    *force,
+		Progress: e.stderr,
+		Skip:     []string{gitDir},
+	})
+	if err != nil {
+		return e.fail(err)
+	}
+
+	binArgs := []string{"run", "--git-dir", gitDir, "--ref", *ref}
+	fs.Visit(func(f *flag.Flag) {
+		for _, name := range runPassFlags {
+			if f.Name == name {
+				binArgs = append(binArgs, "--"+name+"="+f.Value.String())
+			}
+		}
+	})
+	return e.runBinary(bin, binArgs)
+}
+
+// defaultPipelineIn returns the pipeline quire run reads when given none:
+// .quire/ci.fnl here, else at the top of the working tree dir is in.
+func defaultPipelineIn(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, DefaultPipeline)); err == nil {
+		return DefaultPipeline
+	}
+	top, err := gitOut(dir, "rev-parse", "--show-toplevel")
+	if err != nil || top == "" {
+		return DefaultPipeline
+	}
+	p := filepath.Join(top, DefaultPipeline)
+	if _, err := os.Stat(p); err != nil {
+		return DefaultPipeline
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil {
+			return rel
+		}
+	}
+	return p
+}
+
+// runBinary runs the pipeline binary with args, its output going to
+// quire's, and returns its exit status. Interrupts and terminations are
+// passed on, and quire waits for the run to wind down.
+func (e *env) runBinary(bin string, args []string) int {
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return e.fail(fmt.Errorf("run %s: %w", bin, err))
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	if err == nil {
+		return exitOK
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if code := exit.ExitCode(); code >= 0 {
+			return code
+		}
+		fmt.Fprintf(e.stderr, "quire: the run was killed: %v\n", exit)
+		return exitInvalid
+	}
+	return e.fail(fmt.Errorf("run %s: %w", bin, err))
+}

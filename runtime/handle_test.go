@@ -238,7 +238,7 @@ func TestRunLogEvents(t *testing.T) {
 	// stdout and stderr are separate pipes: their relative order is the
 	// operating system's, so only the order around them is pinned.
 	got := strings.Join(kinds, " ")
-	if got != "sh-start stdout stderr sh-exit log" && got != "sh-start stderr stdout sh-exit log" {
+	if got != "job-start sh-start stdout stderr sh-exit log job-end" && got != "job-start sh-start stderr stdout sh-exit log job-end" {
 		t.Errorf("events: %s", got)
 	}
 	for _, ev := range events {

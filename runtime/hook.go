@@ -84,10 +84,16 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		return exitUsage
 	}
 	if spec.GitDir == "" {
-		spec.GitDir = os.Getenv("GIT_DIR")
+		spec.GitDir = os.Getenv("GIT_DIR") // git sets it for hooks
 	}
 	if spec.GitDir == "" {
-		spec.GitDir = "."
+		// Started by hand: the repository around the current directory.
+		out, err := exec.Command("git", "rev-parse", "--absolute-git-dir").Output()
+		if err != nil {
+			fmt.Fprintln(stderr, "quire: not in a git repository and GIT_DIR is not set; pass --git-dir")
+			return exitUsage
+		}
+		spec.GitDir = strings.TrimSpace(string(out))
 	}
 	dir, err := filepath.Abs(spec.GitDir)
 	if err != nil {
@@ -104,16 +110,17 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		s := spec
 		s.Ref, s.SHA, s.PreviousSHA = u.Ref, u.New, u.Old
 		s.RunID = NewRunID(time.Now())
-		if warning := staleness(p, dir, u.New); warning != "" {
-			fmt.Fprintf(stdout, "quire: warning: %s\n", warning)
-		}
 		logDir := filepath.Join(s.RunsDir, s.RunID)
 		if *wait {
+			// runOnce warns about staleness itself, on this same output.
 			fmt.Fprintf(stdout, "quire: run %s for %s: %s\n", s.RunID, u.Ref, logDir)
 			if st := runOnce(p, prog, s, stdout, stderr); st > status {
 				status = st
 			}
 			continue
+		}
+		if warning := staleness(p, dir, u.New); warning != "" {
+			fmt.Fprintf(stdout, "quire: warning: %s\n", warning)
 		}
 		if err := startDetached(s); err != nil {
 			fmt.Fprintf(stderr, "quire: could not start the run for %s: %v\n", u.Ref, err)

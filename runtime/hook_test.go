@@ -57,3 +57,19 @@ func FuzzParseUpdates(f *testing.F) {
 		}
 	})
 }
+
+func TestGraphQuotesIDs(t *testing.T) {
+	p := &Pipeline{Jobs: []*Job{{ID: `say "hi"`, Inputs: []string{SourcePush}}, {ID: `back\slash`, Inputs: []string{`say "hi"`}}}}
+	p.Order = []string{`say "hi"`, `back\slash`}
+	dot, _ := Graph(p, "dot")
+	if !strings.Contains(dot, `"say \"hi\"" -> "back\\slash";`) {
+		t.Errorf("dot:\n%s", dot)
+	}
+	mermaid, _ := Graph(p, "mermaid")
+	if !strings.Contains(mermaid, `n1["say #quot;hi#quot;"]`) || strings.Contains(mermaid, `\"`) {
+		t.Errorf("mermaid:\n%s", mermaid)
+	}
+	if _, err := Graph(p, "svg"); err == nil {
+		t.Error("an unknown format did not fail")
+	}
+}

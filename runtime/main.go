@@ -103,7 +103,7 @@ type runSpec struct {
 	GitDir, Ref, SHA, PreviousSHA string
 	Jobs                          int
 	Config, RunsDir, RunID        string
-	KeepWorkspace                 bool
+	KeepWorkspace, NoStaleCheck   bool
 	Timeout                       time.Duration
 }
 
@@ -120,6 +120,7 @@ func runFlags(fs *flag.FlagSet, spec *runSpec) {
 	fs.StringVar(&spec.RunsDir, "runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
 	fs.DurationVar(&spec.Timeout, "timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
 	fs.StringVar(&spec.RunID, "run-id", "", "the run's id (default: made from the time)")
+	fs.BoolVar(&spec.NoStaleCheck, "no-stale-check", false, "do not compare the pushed .quire/ci.fnl with the compiled one (quire run just compiled it)")
 }
 
 func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) int {
@@ -177,7 +178,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(fmt.Errorf("run log: %w", err))
 	}
-	if warning := staleness(p, dir, push.SHA); warning != "" {
+	if warning := staleness(p, dir, push.SHA); warning != "" && !spec.NoStaleCheck {
 		con.Printf("warning: %s\n", warning)
 		runLog.Event(runEvents, "stale", map[string]any{"warning": warning})
 	}
@@ -285,23 +286,23 @@ func Graph(p *Pipeline, format string) (string, error) {
 	switch format {
 	case "dot":
 		b.WriteString("digraph pipeline {\n  rankdir=LR;\n")
-		fmt.Fprintf(&b, "  %q [shape=box, style=dashed];\n", SourcePush)
+		fmt.Fprintf(&b, "  %s [shape=box, style=dashed];\n", dotID(SourcePush))
 		for _, id := range p.Order {
-			fmt.Fprintf(&b, "  %q;\n", id)
+			fmt.Fprintf(&b, "  %s;\n", dotID(id))
 		}
 		for _, id := range p.Order {
 			for _, in := range jobByID(p, id).Inputs {
-				fmt.Fprintf(&b, "  %q -> %q;\n", in, id)
+				fmt.Fprintf(&b, "  %s -> %s;\n", dotID(in), dotID(id))
 			}
 		}
 		b.WriteString("}\n")
 	case "mermaid":
 		b.WriteString("graph LR\n")
 		ids := map[string]string{SourcePush: "n0"}
-		fmt.Fprintf(&b, "  n0([%q])\n", SourcePush)
+		fmt.Fprintf(&b, "  n0([%s])\n", mermaidLabel(SourcePush))
 		for i, id := range p.Order {
 			ids[id] = fmt.Sprintf("n%d", i+1)
-			fmt.Fprintf(&b, "  %s[%q]\n", ids[id], id)
+			fmt.Fprintf(&b, "  %s[%s]\n", ids[id], mermaidLabel(id))
 		}
 		for _, id := range p.Order {
 			for _, in := range jobByID(p, id).Inputs {
@@ -312,4 +313,15 @@ func Graph(p *Pipeline, format string) (string, error) {
 		return "", errors.New("graph: --format must be dot or mermaid")
 	}
 	return b.String(), nil
+}
+
+// dotID quotes an id for DOT, whose quoted strings escape '"' and '\'.
+func dotID(id string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(id) + `"`
+}
+
+// mermaidLabel quotes a label for Mermaid, which has no backslash escapes:
+// a '"' is written as the entity #quot;.
+func mermaidLabel(id string) string {
+	return `"` + strings.ReplaceAll(id, `"`, "#quot;") + `"`
 }

@@ -133,6 +133,7 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 			running++
 			r.opts.Console.State(j.ID, "started", 0)
 			r.opts.Log.JobState(j.ID, res)
+			r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
 			go func(j *Job) {
 				r.execute(j)
 				finished <- done{j.ID}
@@ -216,6 +217,7 @@ func (r *run) execute(j *Job) {
 	default:
 		r.opts.Console.State(j.ID, string(res.Status), d)
 	}
+	r.opts.Log.Event(j.ID, "job-end", map[string]any{"status": string(res.Status), "duration-ms": d.Milliseconds()})
 }
 
 // safeRun calls a job function, turning a panic into the job's failure so

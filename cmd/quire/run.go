@@ -99,7 +99,7 @@ func (e *env) run(args []string) int {
 		return e.fail(err)
 	}
 
-	binArgs := []string{"run", "--git-dir", gitDir, "--ref", *ref}
+	binArgs := []string{"run", "--git-dir", gitDir, "--ref", *ref, "--no-stale-check"}
 	fs.Visit(func(f *flag.Flag) {
 		for _, name := range runPassFlags {
 			if f.Name == name {

@@ -85,3 +85,45 @@ func checkString(L *lua.LState, narg int) string {
 	typeError(L, narg, "string")
 	return ""
 }
+
+// optInteger is Lua 5.1's luaL_optinteger: def when the argument is
+// absent or nil.
+func optInteger(L *lua.LState, narg int, def int64) int64 {
+	if L.Get(narg) == lua.LNil {
+		return def
+	}
+	return checkInteger(L, narg)
+}
+
+// checkInt is Lua 5.1's luaL_checkint: checkInteger cast to a C int.
+func checkInt(L *lua.LState, narg int) int32 {
+	return int32(checkInteger(L, narg))
+}
+
+// optInt is Lua 5.1's luaL_optint.
+func optInt(L *lua.LState, narg int, def int32) int32 {
+	if L.Get(narg) == lua.LNil {
+		return def
+	}
+	return checkInt(L, narg)
+}
+
+// optString is Lua 5.1's luaL_optlstring.
+func optString(L *lua.LState, narg int, def string) string {
+	if L.Get(narg) == lua.LNil {
+		return def
+	}
+	return checkString(L, narg)
+}
+
+// toLString is Lua 5.1's lua_tolstring: strings, and numbers formatted
+// with "%.14g"; ok is false for anything else.
+func toLString(v lua.LValue) (s string, ok bool) {
+	switch v := v.(type) {
+	case lua.LString:
+		return string(v), true
+	case lua.LNumber:
+		return FormatNumber(float64(v)), true
+	}
+	return "", false
+}

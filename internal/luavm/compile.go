@@ -24,7 +24,9 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Chunk, e.Line, e.Message)
 }
 
-// CompileChunk parses src with gopher-lua's parser, rewrites the statements
+// CompileChunk parses src with gopher-lua's parser (after checking it for
+// the lexical differences of gopher-lua's lexer, see lexcheck.go), folds its
+// constants the way Lua 5.1 does (see constfold.go), rewrites the statements
 // gopher-lua's code generator miscompiles (see rewrite.go), and compiles the
 // result with lua.Compile.
 //
@@ -43,14 +45,19 @@ func CompileChunk(src []byte, chunkname string) (proto *lua.FunctionProto, err e
 			proto, err = nil, &SyntaxError{Chunk: short, Message: fmt.Sprintf("internal compiler error: %v", r)}
 		}
 	}()
+	src, serr := lexPrepare(src, short)
+	if serr != nil {
+		return nil, serr
+	}
 	chunk, err := parse.Parse(bytes.NewReader(src), short)
 	if err != nil {
 		return nil, parseError(err, src, short)
 	}
-	if err := rewriteChunk(chunk); err != nil {
+	if err := foldConstants(chunk); err != nil {
 		err.Chunk = short
 		return nil, err
 	}
+	rewriteChunk(chunk)
 	proto, err = lua.Compile(chunk, short)
 	if err != nil {
 		if ce, ok := err.(*lua.CompileError); ok {

@@ -5,37 +5,74 @@
 // github.com/yuin/gopher-lua, and it runs the Lua that Fennel makes from a
 // ci.fnl both at compile time and, frozen, inside the generated binary.
 // gopher-lua is close to Lua 5.1 but not equal to it: its code generator
-// miscompiles some assignments, several builtins format, parse or report
-// differently, and its default stacks are small. Measured on Fennel's own
-// sources, plain gopher-lua makes Fennel produce different Lua for 74 of
-// 1,077 forms. FIDELITY.md records those measurements and is the
+// miscompiles some assignments and folds constants its own way, its lexer
+// accepts what Lua 5.1 rejects, several builtins format, parse, match or
+// report differently, and its default stacks are small. Measured on
+// Fennel's own sources, plain gopher-lua makes Fennel produce different Lua
+// for 74 of 1,077 forms. FIDELITY.md records those measurements and is the
 // specification of this package; its section numbers are cited in the
 // comments here.
 //
 // Everything Lua that quire compiles must go through CompileChunk (or Load,
 // or the load/loadstring/loadfile/dofile/require functions of a state from
-// NewState, which route through it). CompileChunk parses with gopher-lua's
-// own parser, rewrites the statements gopher-lua's code generator gets wrong
-// (see rewrite.go), and only then calls lua.Compile. Never call
-// (*lua.LState).Load, DoString, DoFile or LoadString on quire's states: they
-// bypass the rewrite.
+// NewState, which route through it). Never call (*lua.LState).Load,
+// DoString, DoFile or LoadString on quire's states: they bypass the
+// corrections. CompileChunk corrects, in order:
+//
+//   - lexcheck.go: the lexical errors of Lua 5.1 gopher-lua's lexer misses
+//     (a decimal escape above 255 such as "\300", [[ nested in a long
+//     string, an invalid long string delimiter), with Lua 5.1's message and
+//     line, and the `--[=x` short comment it rejects;
+//   - constfold.go (with pow.go): numeric literals read with Lua 5.1's
+//     rules, constants folded as lcode.c folds them (never x/0, x%0 or to a
+//     NaN; a % b as a - floor(a/b)*b; a^b with C's pow), and each
+//     function's one zero constant taking the sign of the first zero Lua
+//     5.1 registers, so `local x = -0 return 1/0` is -inf;
+//   - rewrite.go: the assignments gopher-lua's code generator gets wrong,
+//     and `local f = function` seeing itself;
+//
+// and only then calls lua.Compile on gopher-lua's own AST.
 //
 // Each builtin correction is one function, in a file named for the builtin:
 // tostring.go (tostring, print, FormatNumber), format.go (string.format),
-// tonumber.go, gmatch.go, math.go (math.huge), debuginfo.go
-// (debug.getinfo), iolib.go, load.go (load, loadstring, loadfile, dofile,
-// require and package.loaders). FixBuiltins installs them all; the
-// generated binary calls it on its run-time state so that a run-fn computes
-// at run time what it computed at compile time.
+// tonumber.go, strlib.go (string.len, sub, reverse, lower, upper, rep,
+// byte, char, and table.concat), pattern.go (Lua 5.1's pattern matcher,
+// with %f, for string.find, match, gmatch and gsub), math.go (math.huge),
+// debuginfo.go (debug.getinfo), iolib.go, load.go (load, loadstring,
+// loadfile, dofile, require and package.loaders). FixBuiltins installs them
+// all; the generated binary calls it on its run-time state so that a run-fn
+// computes at run time what it computed at compile time.
 //
 // The tests are the evidence: each correction has a table of Lua snippets
 // with the output of lua5.1, which the tests check against both the real
-// lua5.1 and this package, and fuzz_test.go runs thousands of random
-// assignment programs through both.
+// lua5.1 and this package, and random programs run through both: thousands
+// of assignment statements (fuzz_test.go), of constant expressions
+// (constfold_test.go) and of patterns (pattern_test.go).
 //
-// What is deliberately left as gopher-lua has it (error wording of the VM,
-// number-to-string coercion in `..`, `#` on tables with holes, ...) is listed
-// in FIDELITY.md §5. This package must not fork gopher-lua: it works only
-// through gopher-lua's AST, its public API and, for call-frame details,
-// reflection confined to frames.go.
+// What is deliberately left as gopher-lua has it, because it lives in
+// gopher-lua's VM, which this package does not fork, is listed in
+// FIDELITY.md §5: error message wording and chunk names, `#` on tables with
+// holes, table.sort with a bad comparator, a coroutine yielding across
+// pcall, and the VM's own conversions and arithmetic:
+//
+//   - `..` (and the VM's other number-to-string coercions) formats numbers
+//     with Go's rules: 1 .. "" is fine, but 1e15 .. "" is
+//     "1000000000000000" and -0 .. "" is "0";
+//   - arithmetic on strings converts them with gopher-lua's parser:
+//     "010" + 0 is 8;
+//   - arithmetic at run time on values that are not constants: % and ^ use
+//     Go's math.Mod and math.Pow (5 % math.huge is 5, not nan; x^y may be
+//     a unit in the last place off), and a result of -0 becomes 0
+//     (gopher-lua's number allocator shares one 0); unary minus keeps -0;
+//   - the math library's functions are Go's (math.sin, math.log, ... may
+//     differ from glibc in the last place);
+//   - string.dump is not supported.
+//
+// Constant folding computes a^b correctly rounded, which is what glibc's
+// pow returns but for exact halfway cases such as 10^23, which glibc 2.36
+// rounds up and this package to even.
+//
+// This package must not fork gopher-lua: it works only through gopher-lua's
+// AST, its public API and, for call-frame details, reflection confined to
+// frames.go.
 package luavm

@@ -1,9 +1,7 @@
 package luavm
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
@@ -44,28 +42,22 @@ import (
 // The temporaries are named "(t1)", "(v1)", ...: the compiler does not check
 // identifier text, and no Lua source can name them.
 //
-// The walk also fixes two parser-level differences:
-//   - `local f = function() ... f ... end`: gopher-lua compiles it like
-//     `local function f`, so the inner f is the new local; in Lua 5.1 it is
-//     the outer f.
-//   - numeric literals: gopher-lua reads "010" as octal 8, "1e400" and
-//     "0xffffffffffffffff" as NaN. Each literal is re-read with Lua 5.1's
-//     rules (str2d) and written back in a form gopher-lua reads exactly.
+// The walk also fixes a parser-level difference: gopher-lua compiles
+// `local f = function() ... f ... end` like `local function f`, so the
+// inner f is the new local; in Lua 5.1 it is the outer f. (Numeric
+// literals and constants are constfold.go's.)
 
-// rewriteChunk rewrites chunk in place. The only error it reports is a
-// numeric literal Lua 5.1 would reject; its Chunk is left for the caller.
-func rewriteChunk(chunk []ast.Stmt) *SyntaxError {
+// rewriteChunk rewrites chunk in place.
+func rewriteChunk(chunk []ast.Stmt) {
 	r := &rewriter{}
 	// The main chunk is a vararg function without the compat `arg` local.
 	r.fn = &funcScope{}
 	r.block(chunk)
-	return r.err
 }
 
 type rewriter struct {
 	fn   *funcScope
 	temp int
-	err  *SyntaxError
 }
 
 // A funcScope is the local variables in scope at the current point of one
@@ -205,35 +197,16 @@ func (r *rewriter) exprs(es []ast.Expr) {
 	}
 }
 
-// expr walks an expression for the function bodies and numeric literals in
-// it. Expressions are rewritten in place; none is replaced.
+// expr walks an expression for the function bodies in it. Expressions are
+// rewritten in place; none is replaced.
 func (r *rewriter) expr(e ast.Expr) {
 	inspectExpr(e, func(e ast.Expr) bool {
-		switch e := e.(type) {
-		case *ast.NumberExpr:
-			r.number(e)
-		case *ast.FunctionExpr:
-			r.function(e, false)
+		if f, ok := e.(*ast.FunctionExpr); ok {
+			r.function(f, false)
 			return false
 		}
 		return true
 	})
-}
-
-// number re-reads a numeric literal with Lua 5.1's rules and stores it back
-// as text gopher-lua's parseNumber reads to the same float64.
-func (r *rewriter) number(e *ast.NumberExpr) {
-	v, ok := str2d(e.Value)
-	if !ok {
-		if r.err == nil {
-			// gopher-lua's lexer may take the byte after an exponent (or its
-			// EOF marker, 0xff) into the literal.
-			text := strings.TrimRight(e.Value, " \t\r\n\xff")
-			r.err = &SyntaxError{Line: e.Line(), Message: fmt.Sprintf("malformed number near '%s'", text)}
-		}
-		return
-	}
-	e.Value = strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // needsRewrite reports whether gopher-lua may miscompile s.

@@ -121,11 +121,25 @@ func FixBuiltins(L *lua.LState) {
 	setIf(globals, "dofile", baseDoFile)
 	if stringLib, ok := globals.RawGetString(lua.StringLibName).(*lua.LTable); ok {
 		setIf(stringLib, "format", strFormat)
+		setIf(stringLib, "len", strLen)
+		setIf(stringLib, "sub", strSub)
+		setIf(stringLib, "reverse", strReverse)
+		setIf(stringLib, "lower", strLower)
+		setIf(stringLib, "upper", strUpper)
+		setIf(stringLib, "rep", strRep)
+		setIf(stringLib, "byte", strByte)
+		setIf(stringLib, "char", strChar)
+		setIf(stringLib, "find", strFind)
+		setIf(stringLib, "match", strMatch)
+		setIf(stringLib, "gsub", strGsub)
 		if stringLib.RawGetString("gmatch") != lua.LNil {
 			gmatch := L.NewFunction(strGmatch)
 			stringLib.RawSetString("gmatch", gmatch)
 			stringLib.RawSetString("gfind", gmatch) // Lua 5.1's LUA_COMPAT_GFIND alias
 		}
+	}
+	if tableLib, ok := globals.RawGetString(lua.TabLibName).(*lua.LTable); ok {
+		setIf(tableLib, "concat", tableConcat)
 	}
 	if mathLib, ok := globals.RawGetString(lua.MathLibName).(*lua.LTable); ok {
 		fixMathHuge(mathLib)

@@ -37,9 +37,10 @@ func toStringMeta(L *lua.LState, v lua.LValue) lua.LValue {
 }
 
 // newPrint makes Lua 5.1's print writing to w: each argument goes through
-// the global tostring, as in lbaselib.c, so numbers print as "%.14g".
-// gopher-lua's print formats numbers with Go's rules and ignores a
-// redefined tostring.
+// the global tostring, as in lbaselib.c, so numbers print as "%.14g", and
+// is written with fputs, so a string ends at its first NUL. gopher-lua's
+// print formats numbers with Go's rules, ignores a redefined tostring and
+// writes NULs.
 func newPrint(w io.Writer) lua.LGFunction {
 	return func(L *lua.LState) int {
 		tostring := L.GetGlobal("tostring")
@@ -61,7 +62,7 @@ func newPrint(w io.Writer) lua.LGFunction {
 			if i > 1 {
 				b.WriteByte('\t')
 			}
-			b.WriteString(string(s))
+			b.WriteString(cString(string(s))) // fputs: up to a NUL
 		}
 		b.WriteByte('\n')
 		io.WriteString(w, b.String())

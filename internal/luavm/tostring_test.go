@@ -71,3 +71,10 @@ func TestMathHugeIsInfinity(t *testing.T) {
 		{`print(math.huge, -math.huge, math.huge == 1/0, 1/0 > math.huge)`, "inf\t-inf\ttrue\tfalse\n"},
 	})
 }
+
+// Lua 5.1's print writes each string with fputs, which stops at a NUL.
+func TestPrintStopsAtNUL(t *testing.T) {
+	checkCases(t, []luaCase{
+		{`print("a\0b", "c\0", 1)`, "a\tc\t1\n"},
+	})
+}

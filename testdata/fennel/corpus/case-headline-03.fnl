@@ -1,0 +1,4 @@
+(fn sum-pair [x]
+  (case x
+    [a b] (+ a b)
+    _ 0))

@@ -1,0 +1,3 @@
+(case nil
+  nil :is-nil
+  _ :not-nil)

@@ -1,0 +1,4 @@
+(fn weekend? [d]
+  (case d
+    (where (or :sat :sun)) true
+    _ false))

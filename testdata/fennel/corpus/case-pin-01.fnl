@@ -1,0 +1,4 @@
+(local expected 5)
+(case 5
+  (where ^expected) :matched
+  _ :no)

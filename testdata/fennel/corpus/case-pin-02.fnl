@@ -1,0 +1,4 @@
+(fn find [key t]
+  (case t
+    {:k ^key : v} v
+    _ nil))

@@ -1,0 +1,3 @@
+(case (string.match "key=value" "(%w+)=(%w+)")
+  (k v) {k v}
+  nil {})

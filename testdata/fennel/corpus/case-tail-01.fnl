@@ -1,0 +1,4 @@
+(fn walk [t acc]
+  (case t
+    [x & rest] (walk rest (+ acc x))
+    _ acc))

@@ -1,0 +1,4 @@
+(fn same? [a b]
+  (case [a b]
+    [x x] true
+    _ false))

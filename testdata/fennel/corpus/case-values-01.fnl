@@ -1,0 +1,3 @@
+(case (pcall error "boom")
+  (true v) v
+  (false err) (.. "failed: " (tostring err)))

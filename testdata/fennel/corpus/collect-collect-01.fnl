@@ -1,0 +1,2 @@
+(collect [k v (pairs {:a 1 :b 2})]
+  (values v k))

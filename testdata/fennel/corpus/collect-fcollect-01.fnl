@@ -1,0 +1,1 @@
+(fcollect [i 1 5] (* i i))

@@ -1,0 +1,1 @@
+(fcollect [i 0 20 5 &into [:head]] (tostring i))

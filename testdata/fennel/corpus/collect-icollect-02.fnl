@@ -1,0 +1,1 @@
+(icollect [_ v (ipairs [:a :b]) &into [:start]] (v:upper))

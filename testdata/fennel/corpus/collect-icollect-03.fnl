@@ -1,0 +1,2 @@
+(local words (icollect [w (string.gmatch "the quick fox" "%a+")] w))
+(print (table.concat words ","))

@@ -1,0 +1,4 @@
+; a line comment
+;; a doubled comment
+(print 1) ; trailing comment
+;;; triple

@@ -1,0 +1,2 @@
+#!/usr/bin/env fennel
+(print :shebang)

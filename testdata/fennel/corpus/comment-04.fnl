@@ -1,0 +1,2 @@
+(print 1)
+; comment with no trailing newline

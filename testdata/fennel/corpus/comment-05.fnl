@@ -1,0 +1,4 @@
+(fn f []
+  ;; inside a function
+  (comment "a comment form inside")
+  1)

@@ -1,0 +1,11 @@
+(macro m []
+  (fn show [...] (table.concat (icollect [_ v (ipairs [...])] (tostring v)) ","))
+  [(show (string.find "hello" "l")) (show (string.find "hello" "l" 1 true))
+   (show (string.find "a.b" "." 1 true)) (show (string.find "hello" "xyz"))
+   (show (string.find "hello" "(l)(l)")) (show (string.find "hello" "()ll()"))
+   (show (string.match "key = value" "^(%w+)%s*=%s*(%w+)$"))
+   (show (string.match "f(a(b)c)d" "%b()")) (show (string.match "2024-01-02" "(%d+)-(%d+)-(%d+)"))
+   (show (string.match "hello" ".-l")) (show (string.match "hello" "l*$"))
+   (show (string.match "[x]" "%[(.)%]")) (show (string.match "a1b2" "%a%d" 2))
+   (show (string.find "abc" "b" -1)) (show (string.find "" ""))])
+(m)

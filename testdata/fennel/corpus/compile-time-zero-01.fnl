@@ -1,0 +1,2 @@
+(macro m [] [(tostring (/ 1 0)) (tostring (- 0))])
+(m)

@@ -1,0 +1,1 @@
+(print true false nil (= nil false) (not nil))

@@ -1,0 +1,1 @@
+(print _G _VERSION math.pi string.format)

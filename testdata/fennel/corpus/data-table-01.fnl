@@ -1,0 +1,1 @@
+{:a 1 :b [1 2 3] :c {:d true :e false :f nil}}

@@ -1,0 +1,2 @@
+(let [[first & rest] [1 2 3 4]]
+  (print first (length rest)))

@@ -1,0 +1,3 @@
+(λ documented-lambda [x]
+  "A lambda's docstring."
+  x)

@@ -1,0 +1,1 @@
+(fn only-docstring [] "just a string, not a docstring")

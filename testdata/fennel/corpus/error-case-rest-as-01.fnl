@@ -1,0 +1,2 @@
+(case [1 2 3]
+  [a & rest &as all] (values a (length rest) (length all)))

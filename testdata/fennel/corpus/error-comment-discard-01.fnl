@@ -1,0 +1,1 @@
+(print #_(ignored form) 2)

@@ -1,0 +1,1 @@
+(fn obj:describe [] (.. "n=" self.n))

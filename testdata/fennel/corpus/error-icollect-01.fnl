@@ -1,0 +1,1 @@
+(icollect [v] v)

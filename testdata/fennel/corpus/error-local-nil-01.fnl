@@ -1,0 +1,1 @@
+(local nil 1)

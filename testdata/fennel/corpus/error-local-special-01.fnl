@@ -1,0 +1,2 @@
+(local local 3)
+(print local)

@@ -1,0 +1,3 @@
+(macro m [x] x)
+(m)
+(local m 1)

@@ -1,0 +1,2 @@
+(macro boom [] (error "boom at compile time"))
+(boom)

@@ -1,0 +1,1 @@
+(fn foo.bar:baz [] 1)

@@ -1,0 +1,1 @@
+(print 0x1p4 1e 1e+ 0x)

@@ -1,0 +1,1 @@
+(require-macros :corpus.no-such-module)

@@ -1,0 +1,5 @@
+(print 1)
+(print 2)
+(local x 3)
+(print x)
+x

@@ -1,0 +1,3 @@
+(macro my-when [cond ...]
+  `(if ,cond (do ,...)))
+(my-when true (print 1) (print 2))

@@ -1,0 +1,2 @@
+(macro count-args [...] (select :# ...))
+(print (count-args a b c d))

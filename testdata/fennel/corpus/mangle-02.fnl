@@ -1,0 +1,5 @@
+(local kebab-case 1)
+(local is-ok? true)
+(local ->arrow 2)
+(local <lt> 3)
+(print kebab-case is-ok? ->arrow <lt>)

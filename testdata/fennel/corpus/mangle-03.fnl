@@ -1,0 +1,1 @@
+(print some-undefined-global another-global? *special* +plus+ a/b)

@@ -1,0 +1,7 @@
+(local and* 1)
+(local or? 2)
+(local function* 3)
+(local repeat 4)
+(local until 5)
+(local goto 6)
+(print and* or? function* repeat until goto)

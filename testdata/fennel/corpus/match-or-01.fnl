@@ -1,0 +1,3 @@
+(match :b
+  (where (or :a :b :c)) :abc
+  _ :other)

@@ -1,0 +1,3 @@
+(local v 1)
+(match 1
+  (where ^v) :pinned)

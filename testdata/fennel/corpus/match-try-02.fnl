@@ -1,0 +1,3 @@
+(match-try (values true 1)
+  (true x) (values true (+ x 1))
+  (true y) y)

@@ -1,0 +1,1 @@
+(local f (fn [x] {:fnl/arglist [x] :tag :anon} x))

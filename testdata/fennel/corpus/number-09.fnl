@@ -1,0 +1,1 @@
+(print .inf -.inf math.huge (- math.huge))

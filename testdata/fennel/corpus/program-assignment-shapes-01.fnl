@@ -1,0 +1,10 @@
+(fn f [] false)
+(var a true)
+(set a (and (f) 1))
+(var (x y) (values 8 2))
+(set (x y) (values y x))
+(local t {})
+(var v1 :g)
+(global G nil)
+(set (G t.x) (values v1 :t))
+[a x y]

@@ -1,0 +1,10 @@
+(fn safe-div [a b]
+  (if (= b 0)
+      (values nil "division by zero")
+      (/ a b)))
+(case (safe-div 1 0)
+  (nil msg) (print "error:" msg)
+  v (print "ok:" v))
+(local (ok err) (pcall error {:code 42}))
+(print ok err.code)
+(xpcall #(error "x") #(print "handler" $))

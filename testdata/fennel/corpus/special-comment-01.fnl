@@ -1,0 +1,2 @@
+(comment this is a comment form (with nested) "strings")
+(print 1)

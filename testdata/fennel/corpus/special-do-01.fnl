@@ -1,0 +1,1 @@
+(do (print 1) (print 2) 3)

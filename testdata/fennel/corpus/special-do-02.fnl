@@ -1,0 +1,3 @@
+(local x (do (local y 2) (* y y)))
+(do)
+x

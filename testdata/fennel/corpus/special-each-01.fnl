@@ -1,0 +1,2 @@
+(each [i v (ipairs [:a :b :c])]
+  (print i v))

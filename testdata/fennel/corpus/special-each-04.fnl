@@ -1,0 +1,2 @@
+(each [line (string.gmatch "a\nb\nc" "[^\n]+")]
+  (print line))

@@ -1,0 +1,3 @@
+(eval-compiler
+  (set _G.unused-flag true))
+(print :ok)

@@ -1,0 +1,2 @@
+(local f (fn [x] (* x x)))
+(print (f 4))

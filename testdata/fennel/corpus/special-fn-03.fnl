@@ -1,0 +1,4 @@
+(fn greet [name]
+  "Return a greeting for NAME."
+  (.. "hello, " name))
+(greet "world")

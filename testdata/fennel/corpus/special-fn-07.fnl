@@ -1,0 +1,3 @@
+(fn outer [x]
+  (fn inner [y] (+ x y))
+  (inner 10))

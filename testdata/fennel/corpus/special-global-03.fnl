@@ -1,0 +1,2 @@
+(global (first second) (values 1 2))
+(print first second)

@@ -1,0 +1,3 @@
+(local id #$)
+(local pack #[$...])
+(local third #$3)

@@ -1,0 +1,2 @@
+(local x (if (= 1 1) :yes :no))
+(if x (print x))

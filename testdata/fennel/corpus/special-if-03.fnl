@@ -1,0 +1,2 @@
+(print (if false 1))
+(print (if nil 1 false 2 3))

@@ -1,0 +1,1 @@
+(lambda add [a b] (+ a b))

@@ -1,0 +1,2 @@
+(λ greet [name ?greeting]
+  (.. (or ?greeting "hi") " " name))

@@ -1,0 +1,1 @@
+(lambda [& rest] (select :# (table.unpack rest)))

@@ -1,0 +1,1 @@
+(fn last [t] (. t (length t)))

@@ -1,0 +1,1 @@
+(print (let [t {}] (tset t :k 1) t))

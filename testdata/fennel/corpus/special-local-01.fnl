@@ -1,0 +1,3 @@
+(local x 10)
+(local y (+ x 1))
+(print x y)

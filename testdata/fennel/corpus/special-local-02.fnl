@@ -1,0 +1,4 @@
+(local (ok val) (pcall tostring 5))
+(local {: insert : concat} table)
+(insert [] ok)
+(concat [val])

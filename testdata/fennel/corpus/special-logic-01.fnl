@@ -1,0 +1,3 @@
+(fn f [a b c] (and a b c))
+(fn g [a b c] (or a b c))
+(fn h [a] (not a))

@@ -1,0 +1,1 @@
+(print (and) (or) (and 1) (or false))

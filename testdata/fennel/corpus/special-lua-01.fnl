@@ -1,0 +1,2 @@
+(lua "local x = 1")
+(print (lua "x + 1"))

@@ -1,0 +1,2 @@
+(local m :upper)
+(print (: "abc" m))

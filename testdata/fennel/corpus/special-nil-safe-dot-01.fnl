@@ -1,0 +1,2 @@
+(local t {:a {:b nil}})
+(print (?. t :a :b :c) (?. t :x))

@@ -1,0 +1,2 @@
+(macro q [] `(print :quoted))
+(q)

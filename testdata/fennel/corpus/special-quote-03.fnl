@@ -1,0 +1,2 @@
+(macro show [x] `(print ,(tostring x) ,x))
+(show (+ 1 2))

@@ -1,0 +1,2 @@
+(macro spread [xs] `(+ ,(unpack xs)))
+(spread [1 2 3])

@@ -1,0 +1,2 @@
+(fn count [...] (select :# ...))
+(fn second [...] (select 2 ...))

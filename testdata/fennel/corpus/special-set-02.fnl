@@ -1,0 +1,5 @@
+(var x 0)
+(var y 0)
+(set [x y] [1 2])
+(set {:a x :b y} {:a 3 :b 4})
+(+ x y)

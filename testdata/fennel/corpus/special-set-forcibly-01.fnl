@@ -1,0 +1,3 @@
+(local x 1)
+(set-forcibly! x 2)
+x

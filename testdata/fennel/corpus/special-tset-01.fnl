@@ -1,0 +1,4 @@
+(local t {})
+(tset t :a 1)
+(tset t :b :c 2)
+t

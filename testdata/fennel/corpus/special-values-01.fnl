@@ -1,0 +1,3 @@
+(fn two [] (values 1 2))
+(local (a b) (two))
+(print a b (two))

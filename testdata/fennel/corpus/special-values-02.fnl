@@ -1,0 +1,2 @@
+(fn f [] (values))
+(fn g [] (values 1 (f) 3))

@@ -1,0 +1,4 @@
+(var x 1)
+(set x (+ x 1))
+(set x (* x 2))
+x

@@ -1,0 +1,1 @@
+(print "tab:\t newline:\n return:\r")

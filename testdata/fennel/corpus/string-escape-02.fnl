@@ -1,0 +1,1 @@
+(print "bell:\a backspace:\b formfeed:\f vtab:\v")

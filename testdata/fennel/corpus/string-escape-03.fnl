@@ -1,0 +1,1 @@
+(print "nul:\0 esc:\27 del:\127")

@@ -1,0 +1,1 @@
+(print "quote:\" backslash:\\ single:\' ")

@@ -1,0 +1,2 @@
+(print "continued \
+  line")

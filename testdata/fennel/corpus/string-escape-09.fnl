@@ -1,0 +1,1 @@
+(print "\z   skipped? no: z in 5.1")

@@ -1,0 +1,1 @@
+(print "ends with backslash\\" "\\n is not a newline")

@@ -1,0 +1,1 @@
+(print "\q unknown escape letters: \g \k \%")

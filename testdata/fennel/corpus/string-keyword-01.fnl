@@ -1,0 +1,1 @@
+(print :kw :kebab-case :with.dots :with/slash :q? :!bang :1 :*)

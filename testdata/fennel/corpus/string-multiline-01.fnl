@@ -1,0 +1,4 @@
+(local doc "line one
+line two
+	tabbed line three")
+(print doc)

@@ -1,0 +1,1 @@
+(print "raw tab:	 raw bell: raw esc: raw del:")

@@ -1,0 +1,2 @@
+(print "raw newline:
+and carriage return:. done")

@@ -1,0 +1,3 @@
+(doto {}
+  (tset :a 1)
+  (tset :b 2))

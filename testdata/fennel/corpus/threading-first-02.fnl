@@ -1,0 +1,1 @@
+(-> "hello" string.upper (: :rep 2) print)

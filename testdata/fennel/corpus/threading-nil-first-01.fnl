@@ -1,0 +1,1 @@
+(fn lookup [t] (-?> t (. :a) (. :b) (tostring)))

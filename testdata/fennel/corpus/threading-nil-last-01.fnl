@@ -1,0 +1,1 @@
+(fn lookup [k t] (-?>> t (. k) (string.format "%s!")))

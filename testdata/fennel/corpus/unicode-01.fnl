@@ -1,0 +1,1 @@
+(print "café naïve résumé")

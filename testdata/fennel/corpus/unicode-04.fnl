@@ -1,0 +1,1 @@
+(print "no-break space and thin space and zero​width")

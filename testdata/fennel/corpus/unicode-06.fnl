@@ -1,0 +1,2 @@
+(global grüße "hallo")
+(print grüße)

@@ -1,0 +1,2 @@
+; commentaire en français, 注释, 💬
+(print 1)

@@ -1,0 +1,2 @@
+(fn λ-helper [x] x)
+(λ-helper 1)

@@ -1,0 +1,5 @@
+(fn sum [...]
+  (var total 0)
+  (each [_ v (ipairs [...])]
+    (set total (+ total v)))
+  total)

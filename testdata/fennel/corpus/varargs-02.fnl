@@ -1,0 +1,2 @@
+(fn first-two [...] (let [(a b) ...] [a b]))
+(fn pass [...] (print ...) ...)

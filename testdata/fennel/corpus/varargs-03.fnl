@@ -1,0 +1,4 @@
+(fn wrap [f ...]
+  (let [args (table.pack ...)]
+    (f (table.unpack args 1 args.n))))
+(local n (select :# ...))

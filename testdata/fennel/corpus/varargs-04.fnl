@@ -1,0 +1,4 @@
+(fn f [...]
+  (let [t [...]
+        n (select :# ...)]
+    (values t n ...)))

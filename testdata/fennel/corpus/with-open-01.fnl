@@ -1,0 +1,2 @@
+(with-open [f (io.open "/etc/hostname")]
+  (f:read :*a))

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -80,6 +81,7 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	var spec runSpec
 	runFlags(fs, &spec)
 	wait := fs.Bool("wait", false, "run in the foreground and exit with the runs' status")
+	maxRuns := fs.Int("max-runs", DefaultMaxRuns, "start at most N runs for one push (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -105,8 +107,14 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		spec.RunsDir = filepath.Join(dir, "quire", "runs")
 	}
 	updates := parseUpdates(stdin, func(msg string) { fmt.Fprintf(stderr, "quire: %s\n", msg) })
+	if *maxRuns > 0 && len(updates) > *maxRuns {
+		fmt.Fprintf(stdout, "quire: this push updates %d refs; running the first %d (--max-runs), not the other %d\n",
+			len(updates), *maxRuns, len(updates)-*maxRuns)
+		updates = updates[:*maxRuns]
+	}
 	status := exitOK
-	for _, u := range updates {
+	var queue []runSpec
+	for i, u := range updates {
 		s := spec
 		s.Ref, s.SHA, s.PreviousSHA = u.Ref, u.New, u.Old
 		s.RunID = NewRunID(time.Now())
@@ -119,63 +127,108 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 			}
 			continue
 		}
-		if warning := staleness(p, dir, u.New); warning != "" {
-			fmt.Fprintf(stdout, "quire: warning: %s\n", warning)
+		// Each check runs git; a push of thousands of refs must still
+		// return at once, and every run's log records staleness anyway.
+		if i < maxStaleChecks {
+			if warning := staleness(p, dir, u.New); warning != "" {
+				fmt.Fprintf(stdout, "quire: warning: %s\n", warning)
+			}
 		}
-		if err := startDetached(s); err != nil {
-			fmt.Fprintf(stderr, "quire: could not start the run for %s: %v\n", u.Ref, err)
-			status = exitUsage
-			continue
-		}
+		queue = append(queue, s)
 		fmt.Fprintf(stdout, "quire: run %s for %s started: %s\n", s.RunID, u.Ref, logDir)
+	}
+	if len(queue) > 0 {
+		if err := startDetached(queue); err != nil {
+			fmt.Fprintf(stderr, "quire: could not start the runs: %v\n", err)
+			return exitUsage
+		}
 	}
 	return status
 }
 
-// startDetached starts `<this binary> run …` for spec in a new session,
-// with no terminal and its console output in the run directory, and does
-// not wait for it.
-func startDetached(spec runSpec) error {
+// DefaultMaxRuns bounds the runs one push starts: a push of thousands of
+// refs (an import, a mirror) should not queue thousands of CI runs.
+const DefaultMaxRuns = 100
+
+// maxStaleChecks bounds the staleness checks the hook makes before the
+// push returns.
+const maxStaleChecks = 8
+
+// startDetached starts one background process, in a new session with no
+// terminal, that runs the queued runs one after another, in push order,
+// and does not wait for it. One process rather than one per ref: a push
+// of thousands of refs must not start thousands of runs at once.
+func startDetached(queue []runSpec) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	logDir := filepath.Join(spec.RunsDir, spec.RunID)
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+	first := queue[0]
+	if err := os.MkdirAll(first.RunsDir, 0o755); err != nil {
 		return err
 	}
-	out, err := os.OpenFile(filepath.Join(logDir, "console.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	qf, err := os.CreateTemp(first.RunsDir, ".queue-*.json")
 	if err != nil {
 		return err
 	}
-	defer out.Close()
-	args := []string{"run", "--git-dir", spec.GitDir, "--ref", spec.Ref, "--sha", spec.SHA,
-		"--runs-dir", spec.RunsDir, "--run-id", spec.RunID}
-	if spec.PreviousSHA != "" {
-		args = append(args, "--previous-sha", spec.PreviousSHA)
-	}
-	if spec.Jobs > 0 {
-		args = append(args, "--jobs", fmt.Sprint(spec.Jobs))
-	}
-	if spec.Config != "" {
-		args = append(args, "--config", spec.Config)
-	}
-	if spec.KeepWorkspace {
-		args = append(args, "--keep-workspace")
-	}
-	if spec.Timeout > 0 {
-		args = append(args, "--timeout", spec.Timeout.String())
-	}
-	cmd := exec.Command(self, args...)
-	cmd.Env = hookFreeEnv(os.Environ())
-	cmd.Dir = "/"
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	if err := json.NewEncoder(qf).Encode(queue); err != nil {
+		qf.Close()
+		os.Remove(qf.Name())
 		return err
 	}
-	// Not waited for: the run belongs to its own session now.
+	if err := qf.Close(); err != nil {
+		return err
+	}
+	cmd := exec.Command(self, "run-queue", qf.Name())
+	cmd.Env = hookFreeEnv(os.Environ())
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		os.Remove(qf.Name())
+		return err
+	}
+	// Not waited for: the runs belong to their own session now.
 	return cmd.Process.Release()
+}
+
+// cmdRunQueue runs the runs a post-receive hook queued, in order, each
+// with its console output in its own run directory.
+func cmdRunQueue(p *Pipeline, prog string, args []string, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintf(stderr, "usage: %s run-queue FILE\n", prog)
+		return exitUsage
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	os.Remove(args[0])
+	var queue []runSpec
+	if err := json.Unmarshal(b, &queue); err != nil {
+		fmt.Fprintf(stderr, "%s: read the run queue: %v\n", prog, err)
+		return exitUsage
+	}
+	status := exitOK
+	for _, spec := range queue {
+		logDir := filepath.Join(spec.RunsDir, spec.RunID)
+		if err := os.MkdirAll(logDir, 0o755); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			status = exitUsage
+			continue
+		}
+		out, err := os.OpenFile(filepath.Join(logDir, "console.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			status = exitUsage
+			continue
+		}
+		if st := runOnce(p, prog, spec, out, out); st > status {
+			status = st
+		}
+		out.Close()
+	}
+	return status
 }
 
 // staleness compares the pipeline the binary was compiled from with the

@@ -69,6 +69,8 @@ func Invoke(p *Pipeline, args []string, stdin io.Reader, stdout, stderr io.Write
 		return cmdRun(p, prog, rest, stdout, stderr)
 	case "post-receive":
 		return cmdPostReceive(p, prog, rest, stdin, stdout, stderr)
+	case "run-queue": // started by post-receive; not for people
+		return cmdRunQueue(p, prog, rest, stderr)
 	case "jobs":
 		for _, id := range p.Order {
 			j := jobByID(p, id)
@@ -229,7 +231,10 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		con.Printf("run %s: %s\n", status, message)
 	}
 	if err := runLog.Err(); err != nil {
+		// The jobs' results stand, but the record of them does not: a run
+		// whose log could not be written is not a success.
 		fmt.Fprintf(stderr, "%s: the run log is incomplete: %v\n", prog, err)
+		status = "failed"
 	}
 	if spec.KeepWorkspace {
 		con.Printf("workspace kept at %s\n", ws)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -42,7 +43,7 @@ type RunLog struct {
 	redact func(string) string
 
 	mu    sync.Mutex
-	files map[string]*os.File
+	files map[string]*logFile
 	state runState
 	err   error // the first write error; the run goes on without its log
 }
@@ -66,7 +67,7 @@ type jobRecord struct {
 
 // NewRunID returns a run id that sorts by start time.
 func NewRunID(now time.Time) string {
-	var b [3]byte
+	var b [4]byte
 	rand.Read(b[:])
 	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 }
@@ -81,7 +82,7 @@ func CreateRunLog(runsDir string, meta Meta, jobs []string, redact func(string) 
 	if redact == nil {
 		redact = func(s string) string { return s }
 	}
-	l := &RunLog{Dir: dir, redact: redact, files: map[string]*os.File{}}
+	l := &RunLog{Dir: dir, redact: redact, files: map[string]*logFile{}}
 	if err := writeFileAtomic(filepath.Join(dir, "meta.json"), mustJSON(meta)); err != nil {
 		return nil, err
 	}
@@ -179,10 +180,47 @@ func (l *RunLog) Event(job, event string, fields map[string]any) {
 		l.fail(err)
 		return
 	}
-	// One write per line: with O_APPEND the line lands whole or not at all.
-	if _, err := f.Write(line); err != nil {
-		l.fail(fmt.Errorf("write %s: %w", f.Name(), err))
+	if err := f.appendLine(line); err != nil {
+		l.fail(err)
 	}
+}
+
+// A logFile is one job's log.jsonl, opened for appending.
+type logFile struct {
+	w    writeFile
+	name string
+	size int64 // bytes of whole lines written
+}
+
+// writeFile is the part of *os.File the log needs; tests inject failures
+// (a full disk) through openLogFile.
+type writeFile interface {
+	Write([]byte) (int, error)
+	Truncate(int64) error
+	Close() error
+}
+
+// openLogFile opens a log for appending. A variable so that tests can make
+// the disk fill up.
+var openLogFile = func(path string) (writeFile, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+}
+
+// appendLine writes one whole line. A short write (the disk filled up
+// mid-line) is cut back off, so the file stays valid up to its last line.
+func (f *logFile) appendLine(line []byte) error {
+	n, err := f.w.Write(line)
+	if err == nil && n < len(line) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		if n > 0 {
+			f.w.Truncate(f.size)
+		}
+		return fmt.Errorf("write %s: %w", f.name, err)
+	}
+	f.size += int64(n)
+	return nil
 }
 
 // Output records a chunk of a command's output, already redacted.
@@ -195,7 +233,7 @@ func (l *RunLog) Output(job, stream string, chunk []byte) {
 	l.Event(job, stream, map[string]any{"base64": base64.StdEncoding.EncodeToString(chunk)})
 }
 
-func (l *RunLog) file(job string) (*os.File, error) {
+func (l *RunLog) file(job string) (*logFile, error) {
 	if f, ok := l.files[job]; ok {
 		return f, nil
 	}
@@ -203,10 +241,12 @@ func (l *RunLog) file(job string) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "log.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	path := filepath.Join(dir, "log.jsonl")
+	w, err := openLogFile(path)
 	if err != nil {
 		return nil, err
 	}
+	f := &logFile{w: w, name: path}
 	l.files[job] = f
 	return f, nil
 }
@@ -253,7 +293,7 @@ func (l *RunLog) Finish(status, message string) {
 	}
 	var errs []error
 	for _, f := range l.files {
-		errs = append(errs, f.Close())
+		errs = append(errs, f.w.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
 		l.fail(err)

@@ -26,6 +26,9 @@ func MaterializeWorkspace(gitDir, sha, dir string) error {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return fmt.Errorf("git is not installed or not on PATH; quire needs it to check out the pushed tree")
+		}
 		return fmt.Errorf("git archive: %w", err)
 	}
 	extractErr := extractTar(out, dir)

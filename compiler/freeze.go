@@ -328,8 +328,14 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 		if pc < len(lines) {
 			line = lines[pc]
 		}
-		if op == lua.OP_LOADK && a == requireReg+1 && requireReg >= 0 {
-			fz.requireModule(lua.LVAsString(p.Constants[inst&0x3ffff]), source, line)
+		// require("name"): require in R(x), the name in R(x+1), then a
+		// call of R(x) with that one argument. Anything else (a computed
+		// name, pcall(require, …)) is not a module reference we can see.
+		if op == lua.OP_LOADK && a == requireReg+1 && requireReg >= 0 && pc+1 < len(p.Code) {
+			next := p.Code[pc+1]
+			if int(next>>26) == lua.OP_CALL && int(next>>18)&0xff == requireReg && int(next&0x1ff) == 2 {
+				fz.requireModule(lua.LVAsString(p.Constants[inst&0x3ffff]), source, line)
+			}
 		}
 		if op != lua.OP_GETGLOBAL || a != requireReg {
 			if op != lua.OP_LOADK {

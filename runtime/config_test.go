@@ -62,12 +62,33 @@ func TestConfigSyntaxErrorsHavePositions(t *testing.T) {
 		{"{:secrets {:a token}}", "1:15: unexpected \"token\""},
 		{"{:secrets {:a}}", "1:12: key \"a\" has no value"},
 		{"{:secrets {:a \"x\" :a \"y\"}}", "1:19: key \"a\" appears twice"},
-		{"", "the config is empty"},
 	} {
 		_, _, err := LoadSecrets(writeConfig(t, tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("config %q: error %v, want it to contain %q", tc.src, err, tc.want)
 		}
+	}
+}
+
+func TestEmptyConfigMeansNoSecrets(t *testing.T) {
+	s, missing, err := LoadSecrets(writeConfig(t, "  \n"))
+	if err != nil || missing {
+		t.Fatalf("err %v, missing %v", err, missing)
+	}
+	if _, err := s.Get("x"); err == nil {
+		t.Error("a secret resolved from an empty config")
+	}
+}
+
+func TestRelativeSecretFileIsRelativeToTheConfig(t *testing.T) {
+	path := writeConfig(t, `{:secrets {:token {:file "token.txt"}}}`)
+	os.WriteFile(filepath.Join(filepath.Dir(path), "token.txt"), []byte("relative-secret\n"), 0o600)
+	s, _, err := LoadSecrets(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Get("token"); err != nil || v != "relative-secret" {
+		t.Errorf("token = %q, %v", v, err)
 	}
 }
 

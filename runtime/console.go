@@ -40,10 +40,14 @@ func (c *Console) Line(job, text string) {
 	fmt.Fprintf(c.w, "[%s] %s\n", job, c.redact(text))
 }
 
-// State writes a job's change of state; d is how long it ran, if it ended.
-func (c *Console) State(job, state string, d time.Duration) {
+// State writes a job's change of state; d is how long it ran, if it
+// ended, and detail says why (a failure's message).
+func (c *Console) State(job, state string, d time.Duration, detail ...string) {
 	if d > 0 {
-		state += " in " + d.Round(time.Millisecond).String()
+		state += " after " + d.Round(time.Millisecond).String()
+	}
+	if len(detail) > 0 && detail[0] != "" {
+		state += ": " + detail[0]
 	}
 	c.Line(job, "== "+state)
 }

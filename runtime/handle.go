@@ -144,9 +144,11 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		stderr.WriteString(err.Error() + "\n")
 	} else {
 		stop := make(chan struct{})
-		go c.killOnCancel(cmd.Process.Pid, stop)
+		killed := make(chan struct{})
+		go func() { c.killOnCancel(cmd.Process.Pid, stop); close(killed) }()
 		err := cmd.Wait()
 		close(stop)
+		<-killed
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			exit = ee.ExitCode() // -1 when a signal killed it
@@ -167,7 +169,9 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 }
 
 // killOnCancel stops a command's process group when the run is cancelled:
-// SIGTERM first, SIGKILL if it outlives the grace period.
+// SIGTERM first, then SIGKILL to whatever of the group outlives the grace
+// period, even after the command itself exited (a child that ignores
+// SIGTERM would otherwise outlive the run).
 func (c *Context) killOnCancel(pid int, stop <-chan struct{}) {
 	ctx := c.run.ctx
 	select {
@@ -176,13 +180,14 @@ func (c *Context) killOnCancel(pid int, stop <-chan struct{}) {
 	case <-ctx.Done():
 	}
 	syscall.Kill(-pid, syscall.SIGTERM)
-	t := time.NewTimer(c.run.opts.grace())
-	defer t.Stop()
-	select {
-	case <-stop:
-	case <-t.C:
-		syscall.Kill(-pid, syscall.SIGKILL)
+	deadline := time.Now().Add(c.run.opts.grace())
+	for time.Now().Before(deadline) {
+		if syscall.Kill(-pid, 0) != nil {
+			return // the whole group is gone
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+	syscall.Kill(-pid, syscall.SIGKILL)
 }
 
 // secret implements (secret name).
@@ -245,10 +250,21 @@ func (c *Context) env(L *lua.LState) int {
 
 // baseEnv is the environment commands start from.
 func (c *Context) baseEnv() []string {
-	if c.run.opts.Env != nil {
-		return append([]string(nil), c.run.opts.Env...)
+	env := c.run.opts.Env
+	if env == nil {
+		env = os.Environ()
 	}
-	return os.Environ()
+	secret := map[string]bool{}
+	for _, name := range c.run.opts.Secrets.EnvNames() {
+		secret[name] = true
+	}
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !secret[k] {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func setEnv(env []string, k, v string) []string {

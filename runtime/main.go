@@ -165,6 +165,9 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if spec.RunsDir == "" {
 		spec.RunsDir = filepath.Join(dir, "quire", "runs")
 	}
+	if spec.RunsDir, err = filepath.Abs(spec.RunsDir); err != nil {
+		return fail(err)
+	}
 	if spec.RunID == "" {
 		spec.RunID = NewRunID(push.PushedAt)
 	}

@@ -118,8 +118,9 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 				continue
 			case inputFailed:
 				res.Status = StatusBlocked
-				r.opts.Console.State(j.ID, "blocked: an input failed", 0)
+				r.opts.Console.State(j.ID, "blocked", 0, "an input failed")
 				r.opts.Log.JobState(j.ID, res)
+				r.opts.Log.Event(j.ID, "blocked", map[string]any{"reason": "an input failed"})
 				continue
 			}
 			if ctx.Err() != nil {
@@ -210,7 +211,7 @@ func (r *run) execute(j *Job) {
 	switch res.Status {
 	case StatusFailed:
 		r.opts.Log.Event(j.ID, "failed", map[string]any{"error": err.Error()})
-		r.opts.Console.State(j.ID, "failed: "+err.Error(), d)
+		r.opts.Console.State(j.ID, "failed", d, err.Error())
 	case StatusCancelled:
 		r.opts.Log.Event(j.ID, "cancelled", map[string]any{"reason": context.Cause(r.ctx).Error()})
 		r.opts.Console.State(j.ID, "cancelled", d)

@@ -60,7 +60,7 @@ type jobRecord struct {
 	Status     string  `json:"status"`
 	Started    string  `json:"started,omitempty"`
 	Finished   string  `json:"finished,omitempty"`
-	DurationMS int64   `json:"duration-ms,omitempty"`
+	DurationMS *int64  `json:"duration-ms,omitempty"` // set once the job finished
 	Error      string  `json:"error,omitempty"`
 	Outputs    Outputs `json:"outputs,omitempty"`
 }
@@ -264,7 +264,8 @@ func (l *RunLog) JobState(job string, res *JobResult) {
 	}
 	if !res.Finished.IsZero() {
 		js.Finished = stamp(res.Finished)
-		js.DurationMS = res.Finished.Sub(res.Started).Milliseconds()
+		ms := res.Finished.Sub(res.Started).Milliseconds()
+		js.DurationMS = &ms
 	}
 	if res.Err != nil {
 		js.Error = l.redact(res.Err.Error())

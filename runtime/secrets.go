@@ -1,12 +1,14 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -52,6 +54,9 @@ func LoadSecrets(path string) (s *Secrets, missing bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("read config: %w", err)
 	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return NoSecrets(), false, nil // an empty config: no secrets, on purpose
+	}
 	v, err := parseConfig(path, src)
 	if err != nil {
 		return nil, false, err
@@ -78,6 +83,10 @@ func LoadSecrets(path string) (s *Secrets, missing bool, err error) {
 			e, hasEnv := d["env"].(string)
 			switch {
 			case hasFile && !hasEnv && len(d) == 1:
+				// A relative path is relative to the config file.
+				if !filepath.IsAbs(f) {
+					f = filepath.Join(filepath.Dir(path), f)
+				}
 				s.defs[name] = secretDef{kind: "file", file: f}
 			case hasEnv && !hasFile && len(d) == 1:
 				s.defs[name] = secretDef{kind: "env", env: e}
@@ -100,10 +109,23 @@ func (s *Secrets) Get(name string) (string, error) {
 		return "", fmt.Errorf("unknown secret: %q", name)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if v, ok := s.resolved[name]; ok {
+		s.mu.Unlock()
 		return v, nil
 	}
+	v, err := s.resolve(name)
+	warn := s.warn
+	s.mu.Unlock()
+	// The warning is written through the console, which redacts, which
+	// takes s.mu: call it only after letting go.
+	if err == nil && len(v) < minRedactLen && warn != nil {
+		warn(fmt.Sprintf("secret %q is shorter than %d bytes, so it is not redacted from logs", name, minRedactLen))
+	}
+	return v, err
+}
+
+// resolve reads the secret called name; s.mu is held.
+func (s *Secrets) resolve(name string) (string, error) {
 	d, ok := s.defs[name]
 	if !ok {
 		return "", fmt.Errorf("unknown secret: %q", name)
@@ -128,10 +150,23 @@ func (s *Secrets) Get(name string) (string, error) {
 	}
 	s.resolved[name] = v
 	s.red = nil
-	if len(v) < minRedactLen && s.warn != nil {
-		s.warn(fmt.Sprintf("secret %q is shorter than %d bytes, so it is not redacted from logs", name, minRedactLen))
-	}
 	return v, nil
+}
+
+// EnvNames lists the environment variables that hold secrets ({:env …}).
+// They are removed from the environment jobs run with: a secret is had
+// through (secret name), which redacts it, not by running env.
+func (s *Secrets) EnvNames() []string {
+	if s == nil {
+		return nil
+	}
+	var names []string
+	for _, d := range s.defs {
+		if d.kind == "env" {
+			names = append(names, d.env)
+		}
+	}
+	return names
 }
 
 // alsoRedact hides a value derived from secrets (an Authorization header

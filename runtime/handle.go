@@ -211,7 +211,7 @@ func (c *Context) jobs(L *lua.LState) int {
 	if name == c.job.ID {
 		L.RaiseError("Job '%s' cannot read its own outputs", c.job.ID)
 	}
-	if !c.run.ancest[c.job.ID][name] {
+	if !c.run.isAncestor(c.job.ID, name) {
 		L.RaiseError("Job '%s' cannot read outputs from '%s' — not in transitive inputs", c.job.ID, name)
 	}
 	res := c.run.result(name)

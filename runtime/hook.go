@@ -240,7 +240,16 @@ func staleness(p *Pipeline, gitDir, sha string) string {
 	cmd := exec.Command("git", "--git-dir", gitDir, "cat-file", "blob", sha+":"+PipelinePath)
 	cmd.Env = hookFreeEnv(os.Environ())
 	src, err := cmd.Output()
-	if err != nil {
+	return stalenessOf(p, sha, src, err == nil)
+}
+
+// stalenessOf compares src, the pushed commit's pipeline (found says
+// whether it has one), with the pipeline the binary was compiled from.
+func stalenessOf(p *Pipeline, sha string, src []byte, found bool) string {
+	if p.SHA256 == "" {
+		return ""
+	}
+	if !found {
 		return fmt.Sprintf("commit %.12s has no %s; this binary runs the pipeline it was compiled from", sha, PipelinePath)
 	}
 	sum := sha256.Sum256(src)

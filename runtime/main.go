@@ -183,10 +183,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(fmt.Errorf("run log: %w", err))
 	}
-	if warning := staleness(p, dir, push.SHA); warning != "" && !spec.NoStaleCheck {
-		con.Printf("warning: %s\n", warning)
-		runLog.Event(runEvents, "stale", map[string]any{"warning": warning})
-	}
 	ws := filepath.Join(runLog.Dir, "workspace")
 	if !spec.KeepWorkspace {
 		defer os.RemoveAll(ws)
@@ -194,6 +190,13 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if err := MaterializeWorkspace(dir, push.SHA, ws); err != nil {
 		runLog.Finish("error", err.Error())
 		return fail(err)
+	}
+	if !spec.NoStaleCheck {
+		src, err := os.ReadFile(filepath.Join(ws, filepath.FromSlash(PipelinePath)))
+		if warning := stalenessOf(p, push.SHA, src, err == nil); warning != "" {
+			con.Printf("warning: %s\n", warning)
+			runLog.Event(runEvents, "stale", map[string]any{"warning": warning})
+		}
 	}
 
 	ctx, cancel := context.WithCancelCause(context.Background())

@@ -78,7 +78,6 @@ type run struct {
 	opts    RunOptions
 	ctx     context.Context
 	jobs    map[string]*Job
-	ancest  map[string]map[string]bool // job -> its transitive inputs
 	mu      sync.Mutex
 	results map[string]*JobResult
 }
@@ -98,7 +97,6 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		r.jobs[j.ID] = j
 		r.results[j.ID] = &JobResult{Status: StatusPending}
 	}
-	r.ancest = ancestors(p)
 
 	type done struct{ id string }
 	finished := make(chan done)
@@ -239,34 +237,27 @@ func (r *run) result(id string) *JobResult {
 	return r.results[id]
 }
 
-// ancestors computes each job's transitive inputs.
-func ancestors(p *Pipeline) map[string]map[string]bool {
-	byID := map[string]*Job{}
-	for _, j := range p.Jobs {
-		byID[j.ID] = j
-	}
-	out := map[string]map[string]bool{}
-	var visit func(id string) map[string]bool
-	visit = func(id string) map[string]bool {
-		if a, ok := out[id]; ok {
-			return a
+// isAncestor reports whether name is among job's transitive inputs. It
+// searches only when a job asks (jobs name), rather than computing every
+// job's ancestry up front, which for a long chain is quadratic in memory.
+func (r *run) isAncestor(job, name string) bool {
+	seen := map[string]bool{}
+	stack := append([]string(nil), r.jobs[job].Inputs...)
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id == name {
+			return true
 		}
-		a := map[string]bool{}
-		out[id] = a
-		if j := byID[id]; j != nil {
-			for _, in := range j.Inputs {
-				a[in] = true
-				for k := range visit(in) {
-					a[k] = true
-				}
-			}
+		if seen[id] {
+			continue
 		}
-		return a
+		seen[id] = true
+		if j := r.jobs[id]; j != nil {
+			stack = append(stack, j.Inputs...)
+		}
 	}
-	for _, j := range p.Jobs {
-		visit(j.ID)
-	}
-	return out
+	return false
 }
 
 // Summary formats a table of the run's jobs: id, status and duration, in

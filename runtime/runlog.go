@@ -42,10 +42,12 @@ type RunLog struct {
 	Dir    string
 	redact func(string) string
 
-	mu    sync.Mutex
-	files map[string]*logFile
-	state runState
-	err   error // the first write error; the run goes on without its log
+	mu         sync.Mutex
+	files      map[string]*logFile
+	state      runState
+	lastWrite  time.Time   // of state.json
+	flushTimer *time.Timer // pending write of state.json, if any
+	err        error       // the first write error; the run goes on without its log
 }
 
 type runState struct {
@@ -274,8 +276,33 @@ func (l *RunLog) JobState(job string, res *JobResult) {
 		js.Outputs = redactData(res.Outputs, l.redact).(Outputs)
 	}
 	l.state.Jobs[job] = js
-	if err := l.writeState(); err != nil {
-		l.fail(err)
+	l.writeStateSoon()
+}
+
+// stateInterval is how often state.json is rewritten at most while a run
+// goes on. Rewriting it on every change made a run quadratic in its jobs;
+// a reader sees a state at most this old, and the final state always.
+const stateInterval = 100 * time.Millisecond
+
+// writeStateSoon writes state.json now if it was not written recently, or
+// schedules one write for when the interval has passed. l.mu is held.
+func (l *RunLog) writeStateSoon() {
+	if since := time.Since(l.lastWrite); since >= stateInterval {
+		if err := l.writeState(); err != nil {
+			l.fail(err)
+		}
+		return
+	} else if l.flushTimer == nil {
+		l.flushTimer = time.AfterFunc(stateInterval-since, func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.flushTimer = nil
+			if l.state.Finished == "" {
+				if err := l.writeState(); err != nil {
+					l.fail(err)
+				}
+			}
+		})
 	}
 }
 
@@ -286,6 +313,10 @@ func (l *RunLog) Finish(status, message string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.flushTimer != nil {
+		l.flushTimer.Stop()
+		l.flushTimer = nil
+	}
 	l.state.Status = status
 	l.state.Message = l.redact(message)
 	l.state.Finished = stamp(time.Now())
@@ -302,6 +333,7 @@ func (l *RunLog) Finish(status, message string) {
 }
 
 func (l *RunLog) writeState() error {
+	l.lastWrite = time.Now()
 	return writeFileAtomic(filepath.Join(l.Dir, "state.json"), mustJSON(l.state))
 }
 

@@ -1,13 +1,14 @@
 # quire's build.
 #   make        installs the Fennel toolchain if missing and builds bin/quire
 #   make test   runs every test (installs lua5.1 for the differential tests)
+#   make bench  measures quire against its baselines; writes bench/RESULTS.md
 SHELL := bash
 GO ?= go
 TOOLCHAIN := $(CURDIR)/.toolchain
 MODULE := github.com/quire-ci/quire
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: all build toolchain lua51 test vet fmt-check fuzz clean
+.PHONY: all build toolchain lua51 test vet fmt-check fuzz bench clean
 
 all: build
 
@@ -45,6 +46,10 @@ fuzz: build
 		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
 		QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+
+# The figures of bench/RESULTS.md (takes about ten minutes; see bench/README.md).
+bench: build
+	QUIRE_FENNEL="$$(cat $(TOOLCHAIN)/fennel.path)" bench/bench.sh
 
 clean:
 	rm -rf bin

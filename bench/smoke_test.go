@@ -1,0 +1,54 @@
+package bench_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSmoke runs `bench/bench.sh --smoke` (every benchmark at N=2, once, no
+// go-task install) and checks that it prints and writes every table. It
+// checks that the benchmarks work, never how fast anything is: the figures
+// come from `make bench`.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds quire and several pipelines")
+	}
+	if os.Getenv("QUIRE_FENNEL") == "" {
+		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
+	}
+	out := filepath.Join(t.TempDir(), "RESULTS.md")
+	cmd := exec.Command("./bench.sh", "--smoke", "--out", out)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("bench.sh --smoke: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr.String())
+	}
+	written, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"## Start-up", "| `ci-bin run` |", "| interpreter: `interp ci.fnl run` |", "| floor: exec `true` once |",
+		"## Per-job overhead", "### chains", "### fans", "| 2 |", "per job (T/N)",
+		"## Parallel speedup", "| `--jobs 1` | `--jobs 2` | speedup |",
+		"## Binary size and peak memory", "MiB |",
+		"## Compile", "| jobs | cold | warm Go cache | cached |", "| 2 | skipped |",
+		"## Targets", "| cached compile |",
+	} {
+		if !strings.Contains(string(stdout), want) {
+			t.Errorf("the output lacks %q:\n%s", want, stdout)
+		}
+		if !strings.Contains(string(written), want) {
+			t.Errorf("%s lacks %q", out, want)
+		}
+	}
+	for _, want := range []string{"## Machine", "| nproc |", "| CPU |", "| memory |", "| kernel |", "| go |", "| date |"} {
+		if !strings.Contains(string(written), want) {
+			t.Errorf("%s lacks %q:\n%s", out, want, written)
+		}
+	}
+}

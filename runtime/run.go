@@ -103,6 +103,8 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 	running := 0
 	for {
 		// Start every ready job, in registration order, up to the limit.
+		// Results are written by the jobs' goroutines: read them locked.
+		r.mu.Lock()
 		for _, j := range p.Jobs {
 			if running >= opts.Jobs {
 				break
@@ -117,32 +119,33 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 			case inputFailed:
 				res.Status = StatusBlocked
 				r.opts.Console.State(j.ID, "blocked", 0, "an input failed")
-				r.opts.Log.JobState(j.ID, res)
+				r.opts.Log.JobState(j.ID, *res)
 				r.opts.Log.Event(j.ID, "blocked", map[string]any{"reason": "an input failed"})
 				continue
 			}
 			if ctx.Err() != nil {
 				res.Status = StatusCancelled
 				r.opts.Console.State(j.ID, "cancelled before it started", 0)
-				r.opts.Log.JobState(j.ID, res)
+				r.opts.Log.JobState(j.ID, *res)
 				continue
 			}
 			res.Status = StatusRunning
 			res.Started = time.Now()
 			running++
 			r.opts.Console.State(j.ID, "started", 0)
-			r.opts.Log.JobState(j.ID, res)
+			r.opts.Log.JobState(j.ID, *res)
 			r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
 			go func(j *Job) {
 				r.execute(j)
 				finished <- done{j.ID}
 			}(j)
 		}
+		startable := running == 0 && r.anyStartable()
+		r.mu.Unlock()
 		if running == 0 {
-			// Nothing runs and nothing can start: blocked jobs may have
-			// unblocked others' readiness checks, so loop once more only if
-			// something changed.
-			if !r.anyStartable() {
+			// Nothing runs: stop, unless marking jobs blocked above made
+			// others decidable (blocked too), which the next pass does.
+			if !startable {
 				break
 			}
 			continue
@@ -203,8 +206,10 @@ func (r *run) execute(j *Job) {
 	default:
 		res.Status, res.Outputs = StatusSucceeded, out
 	}
+	snapshot := *res
 	r.mu.Unlock()
-	r.opts.Log.JobState(j.ID, res)
+	res = &snapshot
+	r.opts.Log.JobState(j.ID, snapshot)
 	d := res.Finished.Sub(res.Started)
 	switch res.Status {
 	case StatusFailed:

@@ -42,8 +42,13 @@ type RunLog struct {
 	Dir    string
 	redact func(string) string
 
+	sending  sync.RWMutex // held to send on lines; Finish takes it to close them
+	finished bool
+	lines    chan logLine        // to writeLines
+	written  chan struct{}       // closed when writeLines has written every line
+	files    map[string]*logFile // used by writeLines only
+
 	mu         sync.Mutex
-	files      map[string]*logFile
 	state      runState
 	lastWrite  time.Time   // of state.json
 	flushTimer *time.Timer // pending write of state.json, if any
@@ -84,7 +89,8 @@ func CreateRunLog(runsDir string, meta Meta, jobs []string, redact func(string) 
 	if redact == nil {
 		redact = func(s string) string { return s }
 	}
-	l := &RunLog{Dir: dir, redact: redact, files: map[string]*logFile{}}
+	l := &RunLog{Dir: dir, redact: redact, files: map[string]*logFile{},
+		lines: make(chan logLine, 1024), written: make(chan struct{})}
 	if err := writeFileAtomic(filepath.Join(dir, "meta.json"), mustJSON(meta)); err != nil {
 		return nil, err
 	}
@@ -95,6 +101,7 @@ func CreateRunLog(runsDir string, meta Meta, jobs []string, redact func(string) 
 	if err := l.writeState(); err != nil {
 		return nil, err
 	}
+	go l.writeLines()
 	// latest is replaced atomically: a new link, renamed over the old.
 	tmp := filepath.Join(runsDir, ".latest-"+meta.ID)
 	os.Remove(tmp)
@@ -175,15 +182,37 @@ func (l *RunLog) Event(job, event string, fields map[string]any) {
 		return
 	}
 	line = append(line, '\n')
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f, err := l.file(job)
-	if err != nil {
-		l.fail(err)
-		return
+	l.sending.RLock()
+	defer l.sending.RUnlock()
+	if l.finished {
+		return // after Finish there is nowhere to write
 	}
-	if err := f.appendLine(line); err != nil {
-		l.fail(err)
+	l.lines <- logLine{job, line}
+}
+
+// A logLine is one event on its way to a job's log.
+type logLine struct {
+	job  string
+	line []byte
+}
+
+// writeLines appends queued lines to their jobs' logs, in order. It runs
+// in a goroutine of its own so that creating a job's log directory and file
+// (slow on some file systems) overlaps the next job instead of delaying it.
+// A line is written whole or not at all, so a crash leaves every log valid
+// up to its last line; lines still queued at a crash are lost.
+func (l *RunLog) writeLines() {
+	defer close(l.written)
+	for ll := range l.lines {
+		f, err := l.file(ll.job)
+		if err == nil {
+			err = f.appendLine(ll.line)
+		}
+		if err != nil {
+			l.mu.Lock()
+			l.fail(err)
+			l.mu.Unlock()
+		}
 	}
 }
 
@@ -254,7 +283,7 @@ func (l *RunLog) file(job string) (*logFile, error) {
 }
 
 // JobState records a job's status in state.json.
-func (l *RunLog) JobState(job string, res *JobResult) {
+func (l *RunLog) JobState(job string, res JobResult) {
 	if l == nil {
 		return
 	}
@@ -311,6 +340,15 @@ func (l *RunLog) Finish(status, message string) {
 	if l == nil {
 		return
 	}
+	l.sending.Lock()
+	if l.finished {
+		l.sending.Unlock()
+		return
+	}
+	l.finished = true
+	close(l.lines)
+	l.sending.Unlock()
+	<-l.written
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.flushTimer != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/internal/luavm"
 	"github.com/quire-ci/quire/runtime"
 )
@@ -74,13 +75,7 @@ func loadPipeline(b *testing.B, src string) *runtime.Pipeline {
 		b.Fatalf("load: %v", err)
 	}
 	b.Cleanup(func() { p.Close() })
-	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
-	for _, j := range p.Jobs {
-		ref := j.RunRef
-		rp.Jobs = append(rp.Jobs, &runtime.Job{ID: j.ID, Inputs: j.Inputs,
-			Run: func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }})
-	}
-	return rp
+	return interp.Pipeline(p)
 }
 
 // jobsFennel is the per-job pipeline of bench/cmd/bench.
@@ -130,11 +125,11 @@ func BenchmarkJobState(b *testing.B) {
 			}
 			now := time.Now()
 			for _, id := range ids { // a finished run's state.json
-				log.JobState(id, &runtime.JobResult{Status: runtime.StatusSucceeded, Outputs: runtime.Outputs{}, Started: now, Finished: now})
+				log.JobState(id, runtime.JobResult{Status: runtime.StatusSucceeded, Outputs: runtime.Outputs{}, Started: now, Finished: now})
 			}
 			i := 0
 			for b.Loop() {
-				log.JobState(ids[i%n], &runtime.JobResult{Status: runtime.StatusRunning, Started: now})
+				log.JobState(ids[i%n], runtime.JobResult{Status: runtime.StatusRunning, Started: now})
 				i++
 			}
 		})

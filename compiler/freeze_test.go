@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -36,25 +37,10 @@ func load(t *testing.T, files map[string]string) *compiler.Pipeline {
 	return p
 }
 
-// binary builds, in process, the runtime.Pipeline that generated code
-// would declare for p: each job a function calling RunLua on its frozen
-// run-fn. Nothing of the compile-time Lua state is used.
-func binary(p *compiler.Pipeline) *runtime.Pipeline {
-	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
-	for _, j := range p.Jobs {
-		ref := j.RunRef
-		rp.Jobs = append(rp.Jobs, &runtime.Job{
-			ID: j.ID, Inputs: j.Inputs,
-			Run: func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) },
-		})
-	}
-	return rp
-}
-
 func runPipeline(t *testing.T, p *compiler.Pipeline) (*runtime.Result, string) {
 	t.Helper()
 	var out strings.Builder
-	res := runtime.Run(context.Background(), binary(p), runtime.RunOptions{
+	res := runtime.Run(context.Background(), interp.Pipeline(p), runtime.RunOptions{
 		Push:      runtime.Push{SHA: "0123456789abcdef0123456789abcdef01234567", Ref: "refs/heads/main", PushedAt: time.Unix(0, 0)},
 		Workspace: t.TempDir(),
 		Jobs:      1,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -38,12 +39,7 @@ func runFennel(t *testing.T, src string, secrets *runtime.Secrets) *harness {
 		t.Fatalf("load: %v", err)
 	}
 	defer p.Close()
-	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
-	for _, j := range p.Jobs {
-		ref := j.RunRef
-		rp.Jobs = append(rp.Jobs, &runtime.Job{ID: j.ID, Inputs: j.Inputs,
-			Run: func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }})
-	}
+	rp := interp.Pipeline(p)
 	ws := filepath.Join(dir, "ws")
 	os.MkdirAll(filepath.Join(ws, "sub"), 0o755)
 	if secrets == nil {

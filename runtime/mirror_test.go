@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -55,19 +56,7 @@ func mirrorRun(t *testing.T, src, forge, sha, ref string) *runtime.Result {
 		t.Fatalf("load: %v", err)
 	}
 	defer p.Close()
-	rp := &runtime.Pipeline{File: "ci.fnl", Order: p.Order, Program: p.Program}
-	for _, j := range p.Jobs {
-		j := j
-		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs}
-		if j.Mirror != nil {
-			spec := runtime.MirrorSpec{URL: j.Mirror.URL, Secret: j.Mirror.Secret, Refs: j.Mirror.Refs, Tag: j.Mirror.TagRef}
-			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.Mirror(spec) }
-		} else {
-			ref := j.RunRef
-			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }
-		}
-		rp.Jobs = append(rp.Jobs, rj)
-	}
+	rp := interp.Pipeline(p)
 	cfg := filepath.Join(dir, "config.fnl")
 	os.WriteFile(cfg, []byte(`{:secrets {:token "mirror-token-123456"}}`), 0o600)
 	secrets, _, err := runtime.LoadSecrets(cfg)

@@ -13,13 +13,11 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -34,27 +32,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "interp: %v\n", err)
 		os.Exit(1)
 	}
-	sum := sha256.Sum256(p.Source)
-	rp := &runtime.Pipeline{
-		File:          filepath.Base(file),
-		SHA256:        hex.EncodeToString(sum[:]), // as gen records it: the staleness check runs too
-		QuireVersion:  "interp",
-		FennelVersion: p.FennelVersion,
-		Image:         p.Image,
-		Order:         p.Order,
-		Program:       p.Program,
-	}
-	for _, j := range p.Jobs {
-		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs, Line: j.Span.Line}
-		if m := j.Mirror; m != nil {
-			spec := runtime.MirrorSpec{URL: m.URL, Secret: m.Secret, Refs: m.Refs, Tag: m.TagRef}
-			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.Mirror(spec) }
-		} else {
-			ref := j.RunRef
-			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }
-		}
-		rp.Jobs = append(rp.Jobs, rj)
-	}
+	rp := interp.Pipeline(p)
 	args := append([]string{"interp"}, os.Args[2:]...)
 	status := runtime.Invoke(rp, args, os.Stdin, os.Stdout, os.Stderr)
 	p.Close()

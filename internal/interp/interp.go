@@ -1,0 +1,44 @@
+// Package interp runs a compiled pipeline in process, without generating
+// or building Go: the runtime.Pipeline that gen's generated program would
+// declare, made directly from a compiler.Pipeline. Tests use it to run real
+// pipelines quickly, and bench uses it as the interpreting baseline (what
+// quire did before it compiled pipelines ahead of time).
+//
+// It must stay behaviourally identical to gen's output: a job calls
+// RunLua on its frozen run-fn, a mirror calls Mirror with its spec.
+package interp
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
+
+	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/runtime"
+)
+
+// Pipeline returns p as the runtime runs it.
+func Pipeline(p *compiler.Pipeline) *runtime.Pipeline {
+	sum := sha256.Sum256(p.Source)
+	rp := &runtime.Pipeline{
+		File:          filepath.Base(p.File),
+		SHA256:        hex.EncodeToString(sum[:]), // as gen records it, so staleness is checked too
+		QuireVersion:  "interp",
+		Image:         p.Image,
+		FennelVersion: p.FennelVersion,
+		Order:         p.Order,
+		Program:       p.Program,
+	}
+	for _, j := range p.Jobs {
+		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs, Line: j.Span.Line}
+		if m := j.Mirror; m != nil {
+			spec := runtime.MirrorSpec{URL: m.URL, Secret: m.Secret, Refs: m.Refs, Tag: m.TagRef}
+			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.Mirror(spec) }
+		} else {
+			ref := j.RunRef
+			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.RunLua(ref) }
+		}
+		rp.Jobs = append(rp.Jobs, rj)
+	}
+	return rp
+}

@@ -12,16 +12,9 @@ import (
 func (e *env) check(args []string) int {
 	fs := e.newFlags("check", "check [--fennel PATH] [FILE]")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		if len(pos) > 1 {
-			fmt.Fprintf(e.stderr, "quire check: expected one pipeline file, got %d\n", len(pos))
-		}
+	file, ok := e.parsePipelineArgs(fs, args)
+	if !ok {
 		return exitUsage
-	}
-	file := DefaultPipeline
-	if len(pos) == 1 {
-		file = pos[0]
 	}
 	p, err := compiler.Load(file, compiler.Options{FennelPath: *fennelPath})
 	if err != nil {

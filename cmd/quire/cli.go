@@ -135,6 +135,24 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parsePipelineArgs parses a subcommand's flags and its one optional
+// pipeline file, which defaults to DefaultPipeline. ok is false, with the
+// problem reported, when the arguments are wrong.
+func (e *env) parsePipelineArgs(fs *flag.FlagSet, args []string) (file string, ok bool) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", false
+	}
+	switch len(pos) {
+	case 0:
+		return DefaultPipeline, true
+	case 1:
+		return pos[0], true
+	}
+	fmt.Fprintf(e.stderr, "quire %s: expected one pipeline file, got %d\n", fs.Name(), len(pos))
+	return "", false
+}
+
 // fail reports err and returns the exit status it deserves: invalid
 // pipelines are rendered as diagnostics (1), everything else is a usage or
 // environment error (2).

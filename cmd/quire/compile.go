@@ -35,16 +35,9 @@ func (e *env) compile(args []string) int {
 	emitDir := fs.String("emit-go", "", "write the generated Go program into `DIR` (and build only if -o is given)")
 	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		if len(pos) > 1 {
-			fmt.Fprintf(e.stderr, "quire compile: expected one pipeline file, got %d\n", len(pos))
-		}
+	file, ok := e.parsePipelineArgs(fs, args)
+	if !ok {
 		return exitUsage
-	}
-	file := DefaultPipeline
-	if len(pos) == 1 {
-		file = pos[0]
 	}
 	outGiven := false
 	fs.Visit(func(f *flag.Flag) { outGiven = outGiven || f.Name == "o" })

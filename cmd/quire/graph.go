@@ -16,20 +16,13 @@ func (e *env) graph(args []string) int {
 	fs := e.newFlags("graph", "graph [--format dot|mermaid] [--fennel PATH] [FILE]")
 	format := fs.String("format", "dot", "the output format: `dot` (Graphviz) or mermaid")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		if len(pos) > 1 {
-			fmt.Fprintf(e.stderr, "quire graph: expected one pipeline file, got %d\n", len(pos))
-		}
+	file, ok := e.parsePipelineArgs(fs, args)
+	if !ok {
 		return exitUsage
 	}
 	if *format != "dot" && *format != "mermaid" {
 		fmt.Fprintf(e.stderr, "quire graph: --format must be dot or mermaid, not %q\n", *format)
 		return exitUsage
-	}
-	file := DefaultPipeline
-	if len(pos) == 1 {
-		file = pos[0]
 	}
 	p, err := compiler.Load(file, compiler.Options{FennelPath: *fennelPath})
 	if err != nil {

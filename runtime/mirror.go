@@ -90,7 +90,7 @@ func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
 	}
 	// The header value is a secret in its own right: make sure it is
 	// redacted even though only the token was resolved by name.
-	c.run.opts.Secrets.alsoRedact(header)
+	c.run.opts.Secrets.alsoRedact("auth-header", header)
 	env = append(env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=http.extraHeader", "GIT_CONFIG_VALUE_0="+header, "GIT_TERMINAL_PROMPT=0")
 	pushArgv := append([]string{"git", "--git-dir", req.GitDir, "push", "--porcelain", req.URL}, req.Refs...)
 	pushArgv = append(pushArgv, "refs/tags/"+req.Tag)

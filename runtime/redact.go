@@ -18,16 +18,18 @@ type redactor struct {
 	first [256]bool    // bytes a form can start with, to skip the rest fast
 }
 
-func newRedactor(resolved map[string]string) *redactor {
+func newRedactor(values ...map[string]string) *redactor {
 	r := &redactor{}
-	for name, v := range resolved {
-		if len(v) < minRedactLen {
-			continue
-		}
-		with := []byte("{{ " + name + " }}")
-		for _, f := range secretForms(v) {
-			r.forms = append(r.forms, redactForm{[]byte(f), with})
-			r.first[f[0]] = true
+	for _, m := range values {
+		for name, v := range m {
+			if len(v) < minRedactLen {
+				continue
+			}
+			with := []byte("{{ " + name + " }}")
+			for _, f := range secretForms(v) {
+				r.forms = append(r.forms, redactForm{[]byte(f), with})
+				r.first[f[0]] = true
+			}
 		}
 	}
 	sort.Slice(r.forms, func(i, j int) bool { return len(r.forms[i].text) > len(r.forms[j].text) })

@@ -118,3 +118,18 @@ func TestRedactionProperties(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedValueIsRedactedButNotASecret: the header a mirror builds from
+// its token is hidden like a secret, yet (secret :auth-header) does not
+// hand it out.
+func TestDerivedValueIsRedactedButNotASecret(t *testing.T) {
+	s := secretsWith(t, map[string]string{"token": "tok-0123456789"})
+	header := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:tok-0123456789"))
+	s.alsoRedact("auth-header", header)
+	if got := s.Redact("sent " + header); got != "sent {{ auth-header }}" {
+		t.Errorf("Redact = %q", got)
+	}
+	if v, err := s.Get("auth-header"); err == nil {
+		t.Errorf("(secret :auth-header) returned %q; a derived value is not a secret", v)
+	}
+}

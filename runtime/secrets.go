@@ -29,6 +29,7 @@ type Secrets struct {
 
 	mu       sync.Mutex
 	resolved map[string]string
+	derived  map[string]string // values made from secrets (a mirror's header): redacted, never returned
 	warn     func(string)
 	red      *redactor // for the values resolved so far; nil when stale
 }
@@ -169,16 +170,21 @@ func (s *Secrets) EnvNames() []string {
 	return names
 }
 
-// alsoRedact hides a value derived from secrets (an Authorization header
-// built from a token) under the name "auth-header".
-func (s *Secrets) alsoRedact(v string) {
+// alsoRedact hides v, a value made from secrets (the Authorization header
+// a mirror builds from its token, whose base64 does not contain the
+// token's), as {{ name }}. It is only redacted: (secret name) does not
+// return it.
+func (s *Secrets) alsoRedact(name, v string) {
 	if s == nil {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.resolved["auth-header"] != v {
-		s.resolved["auth-header"] = v
+	if s.derived == nil {
+		s.derived = map[string]string{}
+	}
+	if s.derived[name] != v {
+		s.derived[name] = v
 		s.red = nil
 	}
 }
@@ -198,7 +204,7 @@ func (s *Secrets) redactor() *redactor {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.red == nil {
-		s.red = newRedactor(s.resolved)
+		s.red = newRedactor(s.resolved, s.derived)
 	}
 	return s.red
 }

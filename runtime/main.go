@@ -195,7 +195,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		src, err := os.ReadFile(filepath.Join(ws, filepath.FromSlash(PipelinePath)))
 		if warning := stalenessOf(p, push.SHA, src, err == nil); warning != "" {
 			con.Printf("warning: %s\n", warning)
-			runLog.Event(runEvents, "stale", map[string]any{"warning": warning})
+			runLog.Warn(warning)
 		}
 	}
 
@@ -250,9 +250,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	}
 	return exitOK
 }
-
-// runEvents is the pseudo-job whose log holds events about the run itself.
-const runEvents = "quire"
 
 // loadConfig reads the secrets config: the --config file, which must
 // exist, or the default one, which may be missing.

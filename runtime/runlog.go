@@ -60,6 +60,7 @@ type runState struct {
 	Started  string                `json:"started"`
 	Finished string                `json:"finished,omitempty"`
 	Message  string                `json:"message,omitempty"`
+	Warnings []string              `json:"warnings,omitempty"`
 	Jobs     map[string]*jobRecord `json:"jobs"`
 }
 
@@ -333,6 +334,19 @@ func (l *RunLog) writeStateSoon() {
 			}
 		})
 	}
+}
+
+// Warn records a warning about the run as a whole (a stale pipeline) in
+// state.json. Job logs are for jobs: a run-level event there would mix
+// with a job's own log should a job be named like the pseudo-job.
+func (l *RunLog) Warn(msg string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.state.Warnings = append(l.state.Warnings, l.redact(msg))
+	l.writeStateSoon()
 }
 
 // Finish records how the run ended and closes the job logs.

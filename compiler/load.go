@@ -195,9 +195,9 @@ type evaluator struct {
 
 // run compiles src and evaluates it with a bound on time.
 func (ev *evaluator) run(src []byte, timeout time.Duration) error {
-	luaSrc, err := ev.compileFennel(src, ev.file)
+	luaSrc, err := ev.fennelToLua(src, ev.file)
 	if err != nil {
-		return err
+		return ev.fail(fennelDiag(err, ev.file))
 	}
 	fn, err := luavm.Load(ev.L, []byte(luaSrc), "@"+ev.file)
 	if err != nil {
@@ -237,22 +237,23 @@ func (ev *evaluator) fail(d *diag.Diagnostic) error {
 	return &Errors{File: ev.file, Diags: []*diag.Diagnostic{d}, Sources: ev.sources}
 }
 
-// compileFennel compiles one Fennel file of the pipeline to Lua, turning
-// Fennel's errors into pipeline errors.
-func (ev *evaluator) compileFennel(src []byte, file string) (string, error) {
-	out, err := ev.fnl.CompileString(src, fennel.Options{
+// fennelToLua compiles one Fennel file of the pipeline to Lua. Its error
+// is Fennel's (*fennel.Error when it has a position).
+func (ev *evaluator) fennelToLua(src []byte, file string) (string, error) {
+	return ev.fnl.CompileString(src, fennel.Options{
 		Filename:       file,
 		AllowedGlobals: fennel.GlobalNames(ev.L),
 		RecordCalls:    true,
 	})
+}
+
+// fennelDiag turns a Fennel compile error into a diagnostic.
+func fennelDiag(err error, file string) *diag.Diagnostic {
 	var fe *fennel.Error
 	if errors.As(err, &fe) {
-		return "", ev.fail(fe.Diagnostic())
+		return fe.Diagnostic()
 	}
-	if err != nil {
-		return "", ev.fail(&diag.Diagnostic{Span: diag.Span{File: file}, Msg: err.Error()})
-	}
-	return out, nil
+	return &diag.Diagnostic{Span: diag.Span{File: file}, Msg: err.Error()}
 }
 
 // luaPos matches the "chunk:line:" prefix gopher-lua puts on runtime errors.
@@ -264,12 +265,10 @@ func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
 	var apiErr *lua.ApiError
 	msg := err.Error()
 	if errors.As(err, &apiErr) {
-		if d, ok := apiErr.Object.(*lua.LTable); ok {
-			// A registration error raised as data (see raise) or a Fennel
-			// error from a module compiled by require.
-			if kind := lua.LVAsString(d.RawGetString("quire-fennel-error")); kind != "" {
-				fe := &fennel.Error{Kind: kind, Msg: lua.LVAsString(d.RawGetString("msg")), Span: ev.fnl.SpanOf(d, ev.file)}
-				return fe.Diagnostic()
+		if ud, ok := apiErr.Object.(*lua.LUserData); ok {
+			// A module's Fennel error, raised by loadModule.
+			if err, ok := ud.Value.(error); ok {
+				return fennelDiag(err, ev.file)
 			}
 		}
 		msg = lua.LVAsString(apiErr.Object)

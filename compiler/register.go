@@ -86,21 +86,13 @@ func (ev *evaluator) loadModule(L *lua.LState, name, path string) int {
 	ev.p.Modules = append(ev.p.Modules, Module{Name: name, Path: path, Source: src})
 	luaSrc := string(src)
 	if strings.HasSuffix(path, ".fnl") {
-		out, err := ev.compileFennel(src, path)
+		out, err := ev.fennelToLua(src, path)
 		if err != nil {
-			// Re-raise the Fennel error as data so its position survives
-			// the trip through require and the top level's pcall.
-			if errs, ok := err.(*Errors); ok && len(errs.Diags) == 1 {
-				d := errs.Diags[0]
-				t := L.NewTable()
-				t.RawSetString("quire-fennel-error", lua.LString(strings.SplitN(d.Msg, " error: ", 2)[0]))
-				t.RawSetString("msg", lua.LString(strings.TrimPrefix(d.Msg, strings.SplitN(d.Msg, " error: ", 2)[0]+" error: ")))
-				t.RawSetString("filename", lua.LString(d.Span.File))
-				t.RawSetString("line", lua.LNumber(d.Span.Line))
-				t.RawSetString("col", lua.LNumber(d.Span.Col-1))
-				L.Error(t, 0)
-			}
-			L.RaiseError("require %q: %v", name, err)
+			// Raise the Fennel error itself, so its position survives the
+			// trip through require and the top level's pcall.
+			ud := L.NewUserData()
+			ud.Value = err
+			L.Error(ud, 0)
 		}
 		luaSrc = out
 	}

@@ -27,7 +27,6 @@ func (p Push) Table() map[string]any {
 	t := map[string]any{
 		"sha":            p.SHA,
 		"ref":            p.Ref,
-		"files-changed":  append([]string{}, p.FilesChanged...),
 		"commit-message": p.CommitMessage,
 		"pushed-at":      p.PushedAt.UTC().Format(time.RFC3339),
 		"git-dir":        p.GitDir,

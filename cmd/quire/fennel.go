@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/quire-ci/quire/compiler/diag"
 	"github.com/quire-ci/quire/compiler/fennel"
 	"github.com/quire-ci/quire/internal/luavm"
@@ -65,16 +63,7 @@ func (e *env) fennel(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
-		for i := 1; i <= L.GetTop(); i++ {
-			if i > 1 {
-				fmt.Fprint(e.stdout, "\t")
-			}
-			fmt.Fprint(e.stdout, L.ToStringMeta(L.Get(i)).String())
-		}
-		fmt.Fprintln(e.stdout)
-		return 0
-	}))
+	L.SetGlobal("print", L.NewFunction(luavm.NewPrint(e.stdout)))
 	L.Push(fn)
 	if err := L.PCall(0, 0, nil); err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", file, err)

@@ -26,20 +26,27 @@ type harness struct {
 	workspace string
 }
 
-func runFennel(t *testing.T, src string, secrets *runtime.Secrets) *harness {
+// compile writes src as ci.fnl in dir and compiles it into the pipeline
+// a generated binary would carry.
+func compile(t *testing.T, dir, src string) *runtime.Pipeline {
 	t.Helper()
 	if os.Getenv("QUIRE_FENNEL") == "" {
 		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
 	}
-	dir := t.TempDir()
 	file := filepath.Join(dir, "ci.fnl")
 	os.WriteFile(file, []byte(src), 0o644)
 	p, err := compiler.Load(file, compiler.Options{})
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	defer p.Close()
-	rp := interp.Pipeline(p)
+	defer p.Close() // the frozen program outlives the compile-time state
+	return interp.Pipeline(p)
+}
+
+func runFennel(t *testing.T, src string, secrets *runtime.Secrets) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	rp := compile(t, dir, src)
 	ws := filepath.Join(dir, "ws")
 	os.MkdirAll(filepath.Join(ws, "sub"), 0o755)
 	if secrets == nil {

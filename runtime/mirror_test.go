@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quire-ci/quire/compiler"
-	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -49,14 +47,7 @@ func repos(t *testing.T) (forge, mirror, sha string) {
 func mirrorRun(t *testing.T, src, forge, sha, ref string) *runtime.Result {
 	t.Helper()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "ci.fnl")
-	os.WriteFile(file, []byte(src), 0o644)
-	p, err := compiler.Load(file, compiler.Options{})
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	defer p.Close()
-	rp := interp.Pipeline(p)
+	rp := compile(t, dir, src)
 	cfg := filepath.Join(dir, "config.fnl")
 	os.WriteFile(cfg, []byte(`{:secrets {:token "mirror-token-123456"}}`), 0o600)
 	secrets, _, err := runtime.LoadSecrets(cfg)

@@ -248,18 +248,27 @@ func (c *Context) env(L *lua.LState) int {
 	return 1
 }
 
-// baseEnv is the environment commands start from.
+// baseEnv is the environment commands start from: a copy of the run's,
+// which callers may extend.
 func (c *Context) baseEnv() []string {
-	env := c.run.opts.Env
+	return append([]string(nil), c.run.env...)
+}
+
+// commandEnv is the environment every command of a run starts from: env
+// (or the process's) without git's hook variables, which would point a
+// job's own git at the pushed-to repository, and without the variables
+// that hold secrets: a secret is had through (secret name), which redacts
+// it, not by reading the environment.
+func commandEnv(env []string, secrets *Secrets) []string {
 	if env == nil {
 		env = os.Environ()
 	}
 	secret := map[string]bool{}
-	for _, name := range c.run.opts.Secrets.EnvNames() {
+	for _, name := range secrets.EnvNames() {
 		secret[name] = true
 	}
 	out := make([]string, 0, len(env))
-	for _, kv := range env {
+	for _, kv := range hookFreeEnv(env) {
 		if k, _, _ := strings.Cut(kv, "="); !secret[k] {
 			out = append(out, kv)
 		}

@@ -222,7 +222,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		Secrets:   secrets,
 		Console:   con,
 		Log:       runLog,
-		Env:       hookFreeEnv(os.Environ()),
 	})
 	status, message := "succeeded", ""
 	switch {

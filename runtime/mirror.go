@@ -66,7 +66,7 @@ func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
 	if req.Tag == "" {
 		return nil, fmt.Errorf("mirror: the tag name is empty")
 	}
-	env := hookFreeEnv(c.baseEnv())
+	env := c.baseEnv()
 	check := c.exec([]string{"git", "check-ref-format", "refs/tags/" + req.Tag}, "git check-ref-format refs/tags/"+req.Tag, env, req.GitDir)
 	if check.exit != 0 {
 		return nil, fmt.Errorf("mirror: %q is not a valid tag name", req.Tag)

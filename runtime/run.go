@@ -80,6 +80,7 @@ type run struct {
 	jobs    map[string]*Job
 	mu      sync.Mutex
 	results map[string]*JobResult
+	env     []string // what commands start from (commandEnv), computed once
 }
 
 // Run executes the pipeline's jobs for one push: each job starts once all
@@ -92,7 +93,8 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 	if opts.Console == nil {
 		opts.Console = NewConsole(nil)
 	}
-	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{}}
+	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{},
+		env: commandEnv(opts.Env, opts.Secrets)}
 	for _, j := range p.Jobs {
 		r.jobs[j.ID] = j
 		r.results[j.ID] = &JobResult{Status: StatusPending}

@@ -2,6 +2,7 @@ package luavm
 
 import (
 	"os"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -32,6 +33,14 @@ type Options struct {
 // sized stacks, the libraries Options selects, and the builtins corrected
 // by FixBuiltins.
 func NewState(opts Options) *lua.LState {
+	if opts.Sandbox {
+		return newSandbox()
+	}
+	return openState(opts)
+}
+
+// openState opens the libraries opts selects into a new state, one by one.
+func openState(opts Options) *lua.LState {
 	lo := lua.Options{
 		CallStackSize:    CallStackSize,
 		RegistrySize:     RegistrySize,
@@ -40,11 +49,7 @@ func NewState(opts Options) *lua.LState {
 		SkipOpenLibs:     true,
 	}
 	if opts.Sandbox {
-		// A run-time state exists per job and most run-fns are small:
-		// start with a small value stack and a call stack that grows on
-		// demand, up to the same limits. Preallocating Fennel-sized stacks
-		// cost ~600 KB and a measurable share of each job's start.
-		lo.RegistrySize, lo.RegistryGrowStep, lo.MinimizeStackMemory = 1024, 1024, true
+		lo = sandboxOptions
 	}
 	L := lua.NewState(lo)
 	libs := []struct {
@@ -74,6 +79,86 @@ func NewState(opts Options) *lua.LState {
 	}
 	FixBuiltins(L)
 	return L
+}
+
+// sandboxOptions are a run-time state's stack sizes: a state exists per
+// job and most run-fns are small, so the value stack starts small and the
+// call stack grows on demand, up to the same limits. Preallocating
+// Fennel-sized stacks cost ~600 KB and a measurable share of each job's
+// start.
+var sandboxOptions = lua.Options{
+	CallStackSize:       CallStackSize,
+	RegistrySize:        1024,
+	RegistryMaxSize:     RegistryMaxSize,
+	RegistryGrowStep:    1024,
+	MinimizeStackMemory: true,
+	SkipOpenLibs:        true,
+}
+
+// sandboxTemplate is the sandboxed library set opened once (openState).
+// Every sandboxed state is a copy of it (newSandbox).
+var sandboxTemplate = sync.OnceValue(func() *lua.LState {
+	return openState(Options{Sandbox: true})
+})
+
+// newSandbox returns a sandboxed state whose globals, libraries, string
+// metatable and loaded-modules table are copies of sandboxTemplate's, so
+// that nothing a run-fn changes is seen by another state. The Go functions
+// in them are shared rather than created again, which is most of what
+// opening the libraries costs: they hold no state of their own, and Lua
+// cannot change them (setfenv refuses Go functions; the sandbox has no
+// debug library). Opening the libraries per state was a quarter of a
+// short job's own CPU time.
+func newSandbox() *lua.LState {
+	tmpl := sandboxTemplate()
+	L := lua.NewState(sandboxOptions)
+	c := tableCopier{L: L, copies: map[*lua.LTable]*lua.LTable{tmpl.G.Global: L.G.Global}}
+	c.into(L.G.Global, tmpl.G.Global)
+	tmplRegistry := tmpl.Get(lua.RegistryIndex).(*lua.LTable)
+	registry := L.Get(lua.RegistryIndex).(*lua.LTable)
+	if loaded, ok := tmplRegistry.RawGetString("_LOADED").(*lua.LTable); ok {
+		registry.RawSetString("_LOADED", c.value(loaded))
+	}
+	registry.RawSetString(fixedKey, lua.LTrue)
+	if mt, ok := tmpl.GetMetatable(lua.LString("")).(*lua.LTable); ok {
+		L.SetMetatable(lua.LString(""), c.value(mt))
+	}
+	return L
+}
+
+// A tableCopier copies a template's tables into L, each table once (copies
+// maps originals to their copies), so shared and cyclic references (_G._G,
+// string.__index) stay shared and cyclic.
+type tableCopier struct {
+	L      *lua.LState
+	copies map[*lua.LTable]*lua.LTable
+}
+
+// value returns a copy of a table, and any other value itself: strings,
+// numbers and booleans are immutable, and the template's functions are
+// the Go functions newSandbox shares.
+func (c *tableCopier) value(v lua.LValue) lua.LValue {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return v
+	}
+	if dup, done := c.copies[t]; done {
+		return dup
+	}
+	dup := c.L.CreateTable(t.Len(), 0)
+	c.copies[t] = dup
+	c.into(dup, t)
+	return dup
+}
+
+// into sets every entry and the metatable of src into dst.
+func (c *tableCopier) into(dst, src *lua.LTable) {
+	src.ForEach(func(k, v lua.LValue) {
+		dst.RawSet(c.value(k), c.value(v))
+	})
+	if mt, ok := src.Metatable.(*lua.LTable); ok {
+		dst.Metatable = c.value(mt)
+	}
 }
 
 var sandboxLibs = map[string]bool{

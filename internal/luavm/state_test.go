@@ -89,3 +89,70 @@ func TestFixBuiltinsOnAnyState(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// A sandboxed state is a copy of one template (newSandbox): it must hold
+// exactly what opening the libraries gives, and nothing one state changes
+// may show in another.
+func TestSandboxCopiesAreTheOpenedLibraries(t *testing.T) {
+	opened := openState(Options{Sandbox: true})
+	defer opened.Close()
+	copied := NewState(Options{Sandbox: true})
+	defer copied.Close()
+	const dump = `
+		local names = {}
+		for k, v in pairs(_G) do
+			if type(v) == "table" and k ~= "_G" then
+				for f, w in pairs(v) do names[#names + 1] = k .. "." .. tostring(f) .. ":" .. type(w) end
+			else
+				names[#names + 1] = k .. ":" .. type(v)
+			end
+		end
+		table.sort(names)
+		print(table.concat(names, " "))
+		print(_G._G == _G, getmetatable("").__index == string, ("abc"):upper(), #string.format("%5.1f", 1))
+		print(math.huge, math.pi, os.time{year=2020, month=1, day=1, hour=0} ~= nil)`
+	want, got := runIn(t, opened, dump), runIn(t, copied, dump)
+	if got != want {
+		t.Errorf("a copied sandbox differs from an opened one:\ncopied: %s\nopened: %s", got, want)
+	}
+	if !strings.Contains(got, "true\ttrue\tABC\t5") {
+		t.Errorf("string methods or _G in the copy: %s", got)
+	}
+
+	// One state's changes stay in that state.
+	runIn(t, copied, `string.upper = nil; math.pi = 3; x = 1; table.insert = print; getmetatable("").__index = {}`)
+	other := NewState(Options{Sandbox: true})
+	defer other.Close()
+	if out := runIn(t, other, `print(string.upper ~= nil, math.pi > 3.14, x, table.insert ~= print, ("a"):upper())`); out != "true\ttrue\tnil\ttrue\tA\n" {
+		t.Errorf("a change to one sandboxed state shows in another: %q", out)
+	}
+}
+
+// Sandboxed states share the template's Go functions: using them from many
+// goroutines at once must be safe (go test -race).
+func TestSandboxStatesInParallel(t *testing.T) {
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			L := NewState(Options{Sandbox: true})
+			defer L.Close()
+			var out bytes.Buffer
+			L.SetGlobal("print", L.NewFunction(newPrint(&out)))
+			fn, err := Load(L, []byte(`local s = 0 for i = 1, 200 do s = s + #string.format("%d", i) + #tostring(i) end print(s, ("x"):rep(3))`), "=t")
+			if err == nil {
+				L.Push(fn)
+				err = L.PCall(0, 0, nil)
+			}
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- out.String()
+		}()
+	}
+	for range 8 {
+		if out := <-done; out != "984\txxx\n" {
+			t.Errorf("got %q", out)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,14 +130,23 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		errLines.Write(b)
 	})
 
-	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd, cached := r.command(argv)
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout = &tee{&stdout, outRed}
 	cmd.Stderr = &tee{&stderr, errRed}
 	exit := 0
-	if err := cmd.Start(); err != nil {
+	err := cmd.Start()
+	if err != nil && cached && errors.Is(err, fs.ErrNotExist) {
+		// The program found earlier in the run is gone: search again.
+		r.forgetPath(argv[0])
+		retry, _ := r.command(argv)
+		retry.Env, retry.Dir, retry.SysProcAttr, retry.Stdout, retry.Stderr = cmd.Env, cmd.Dir, cmd.SysProcAttr, cmd.Stdout, cmd.Stderr
+		cmd = retry
+		err = cmd.Start()
+	}
+	if err != nil {
 		// The command could not start (not found, bad directory): report
 		// it as a shell would, exit 127 with a message on stderr.
 		exit = 127
@@ -166,6 +176,42 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		r.opts.Console.Line(id, fmt.Sprintf("exit %d after %s", exit, d.Round(time.Millisecond)))
 	}
 	return execResult{exit: exit, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// command makes the exec.Cmd for argv, as exec.Command does, except that
+// a program's search in PATH is remembered for the rest of the run: every
+// (sh "…") runs sh, and searching PATH for it on every call was a
+// measurable part of a short job's cost. Only programs found are
+// remembered, so one installed during the run is found by later commands;
+// cached reports whether the path came from an earlier search.
+func (r *run) command(argv []string) (cmd *exec.Cmd, cached bool) {
+	name := argv[0]
+	if strings.Contains(name, "/") {
+		return exec.Command(name, argv[1:]...), false
+	}
+	r.pathMu.Lock()
+	path, cached := r.paths[name]
+	r.pathMu.Unlock()
+	if !cached {
+		var err error
+		if path, err = exec.LookPath(name); err != nil {
+			return &exec.Cmd{Path: name, Args: argv, Err: err}, false
+		}
+		r.pathMu.Lock()
+		if r.paths == nil {
+			r.paths = map[string]string{}
+		}
+		r.paths[name] = path
+		r.pathMu.Unlock()
+	}
+	return &exec.Cmd{Path: path, Args: argv}, cached
+}
+
+// forgetPath drops a remembered search for name, whose program has gone.
+func (r *run) forgetPath(name string) {
+	r.pathMu.Lock()
+	delete(r.paths, name)
+	r.pathMu.Unlock()
 }
 
 // killOnCancel stops a command's process group when the run is cancelled:

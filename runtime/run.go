@@ -81,6 +81,9 @@ type run struct {
 	mu      sync.Mutex
 	results map[string]*JobResult
 	env     []string // what commands start from (commandEnv), computed once
+
+	pathMu sync.Mutex
+	paths  map[string]string // program name -> where PATH found it, this run
 }
 
 // Run executes the pipeline's jobs for one push: each job starts once all
@@ -123,6 +126,7 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 				r.opts.Console.State(j.ID, "blocked", 0, "an input failed")
 				r.opts.Log.JobState(j.ID, *res)
 				r.opts.Log.Event(j.ID, "blocked", map[string]any{"reason": "an input failed"})
+				r.opts.Log.CloseJob(j.ID)
 				continue
 			}
 			if ctx.Err() != nil {
@@ -224,6 +228,7 @@ func (r *run) execute(j *Job) {
 		r.opts.Console.State(j.ID, string(res.Status), d)
 	}
 	r.opts.Log.Event(j.ID, "job-end", map[string]any{"status": string(res.Status), "duration-ms": d.Milliseconds()})
+	r.opts.Log.CloseJob(j.ID)
 }
 
 // safeRun calls a job function, turning a panic into the job's failure so

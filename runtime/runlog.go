@@ -191,7 +191,23 @@ func (l *RunLog) Event(job, event string, fields map[string]any) {
 	l.lines <- logLine{job, line}
 }
 
-// A logLine is one event on its way to a job's log.
+// CloseJob closes a job's log once the job has ended. A run keeping every
+// job's log open would hand each command it starts a file table as large
+// as the run (the kernel copies it on every fork); an event that still
+// comes for the job reopens its log for appending.
+func (l *RunLog) CloseJob(job string) {
+	if l == nil {
+		return
+	}
+	l.sending.RLock()
+	defer l.sending.RUnlock()
+	if !l.finished {
+		l.lines <- logLine{job: job}
+	}
+}
+
+// A logLine is one event on its way to a job's log; no line closes the
+// job's log.
 type logLine struct {
 	job  string
 	line []byte
@@ -205,6 +221,17 @@ type logLine struct {
 func (l *RunLog) writeLines() {
 	defer close(l.written)
 	for ll := range l.lines {
+		if ll.line == nil {
+			if f, ok := l.files[ll.job]; ok {
+				delete(l.files, ll.job)
+				if err := f.w.Close(); err != nil {
+					l.mu.Lock()
+					l.fail(fmt.Errorf("close %s: %w", f.name, err))
+					l.mu.Unlock()
+				}
+			}
+			continue
+		}
 		f, err := l.file(ll.job)
 		if err == nil {
 			err = f.appendLine(ll.line)

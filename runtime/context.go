@@ -44,7 +44,7 @@ func (c *Context) RunLua(closure int) (Outputs, error) {
 // newState restores the job's own Lua state, with quire.stdlib bound to
 // this job.
 func (c *Context) newState() (*jobState, error) {
-	return newJobState(c.run.p.Program, func(L *lua.LState) *lua.LTable {
+	return newJobState(c.run.states.get(), c.run.p.Program, func(L *lua.LState) *lua.LTable {
 		t := L.NewTable()
 		t.RawSetString("mirror", L.NewFunction(c.stdlibMirror))
 		return t

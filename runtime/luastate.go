@@ -23,10 +23,9 @@ type jobState struct {
 	modules  map[string]lua.LValue
 }
 
-// newJobState makes a sandboxed state (SPEC §3) and binds the program's
-// builtins, globals and modules in it.
-func newJobState(prog *frozen.Program, stdlib func(*lua.LState) *lua.LTable) (*jobState, error) {
-	L := luavm.NewState(luavm.Options{Sandbox: true})
+// newJobState binds the program's builtins, globals and modules in L, a
+// fresh sandboxed state (SPEC §3) that becomes the job's own.
+func newJobState(L *lua.LState, prog *frozen.Program, stdlib func(*lua.LState) *lua.LTable) (*jobState, error) {
 	s := &jobState{L: L, modules: map[string]lua.LValue{}}
 	s.ci = L.NewTable()
 	for _, name := range []string{"job", "image", "mirror"} {
@@ -133,3 +132,52 @@ func (s *jobState) closure(i int) (*lua.LFunction, error) {
 }
 
 func (s *jobState) close() { s.L.Close() }
+
+// A statePool makes fresh sandboxed states ahead of the jobs that take
+// them, in a goroutine of its own, so that a job does not wait for its
+// state to be made: in a chain the next job's state is made while the
+// current job's command runs, on a CPU the chain leaves idle. It makes one
+// state per job it expects and no more, so a run whose CPUs are all busy
+// does no extra work; a state asked for beyond those is made on the spot.
+type statePool struct {
+	ready chan *lua.LState // closed once every expected state was made
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+// newStatePool starts making total states, at most ahead of them waiting.
+func newStatePool(ahead, total int) *statePool {
+	p := &statePool{ready: make(chan *lua.LState, max(ahead, 1)),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		defer close(p.ready)
+		for range total {
+			L := luavm.NewState(luavm.Options{Sandbox: true})
+			select {
+			case p.ready <- L:
+			case <-p.stop:
+				L.Close()
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// get returns a fresh sandboxed state.
+func (p *statePool) get() *lua.LState {
+	if L, ok := <-p.ready; ok {
+		return L
+	}
+	return luavm.NewState(luavm.Options{Sandbox: true})
+}
+
+// close stops making states and closes those nobody took.
+func (p *statePool) close() {
+	close(p.stop)
+	<-p.done
+	for L := range p.ready {
+		L.Close()
+	}
+}

@@ -81,6 +81,7 @@ type run struct {
 	mu      sync.Mutex
 	results map[string]*JobResult
 	env     []string // what commands start from (commandEnv), computed once
+	states  *statePool
 
 	pathMu sync.Mutex
 	paths  map[string]string // program name -> where PATH found it, this run
@@ -97,7 +98,8 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		opts.Console = NewConsole(nil)
 	}
 	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{},
-		env: commandEnv(opts.Env, opts.Secrets)}
+		env: commandEnv(opts.Env, opts.Secrets), states: newStatePool(opts.Jobs, len(p.Jobs))}
+	defer r.states.close()
 	for _, j := range p.Jobs {
 		r.jobs[j.ID] = j
 		r.results[j.ID] = &JobResult{Status: StatusPending}

@@ -341,16 +341,13 @@ func (l *RunLog) JobState(job string, res JobResult) {
 // a reader sees a state at most this old, and the final state always.
 const stateInterval = 100 * time.Millisecond
 
-// writeStateSoon writes state.json now if it was not written recently, or
-// schedules one write for when the interval has passed. l.mu is held.
+// writeStateSoon schedules one write of state.json: at once if it was not
+// written recently, else when the interval has passed. The write happens
+// in a goroutine of the timer's, never in the job that changed its state,
+// which would otherwise wait on encoding the whole run. l.mu is held.
 func (l *RunLog) writeStateSoon() {
-	if since := time.Since(l.lastWrite); since >= stateInterval {
-		if err := l.writeState(); err != nil {
-			l.fail(err)
-		}
-		return
-	} else if l.flushTimer == nil {
-		l.flushTimer = time.AfterFunc(stateInterval-since, func() {
+	if l.flushTimer == nil {
+		l.flushTimer = time.AfterFunc(max(0, stateInterval-time.Since(l.lastWrite)), func() {
 			l.mu.Lock()
 			defer l.mu.Unlock()
 			l.flushTimer = nil

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"container/heap"
 	"context"
 	"fmt"
 	"runtime"
@@ -104,37 +105,22 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		r.jobs[j.ID] = j
 		r.results[j.ID] = &JobResult{Status: StatusPending}
 	}
-
-	type done struct{ id string }
-	finished := make(chan done)
+	g := newSchedule(p)
+	finished := make(chan int)
 	running := 0
 	for {
-		// Start every ready job, in registration order, up to the limit.
+		// Start ready jobs, in registration order, up to the limit.
 		// Results are written by the jobs' goroutines: read them locked.
 		r.mu.Lock()
-		for _, j := range p.Jobs {
-			if running >= opts.Jobs {
-				break
-			}
+		for running < opts.Jobs && g.ready.Len() > 0 {
+			i := heap.Pop(&g.ready).(int)
+			j := p.Jobs[i]
 			res := r.results[j.ID]
-			if res.Status != StatusPending {
-				continue
-			}
-			switch r.readiness(j) {
-			case notReady:
-				continue
-			case inputFailed:
-				res.Status = StatusBlocked
-				r.opts.Console.State(j.ID, "blocked", 0, "an input failed")
-				r.opts.Log.JobState(j.ID, *res)
-				r.opts.Log.Event(j.ID, "blocked", map[string]any{"reason": "an input failed"})
-				r.opts.Log.CloseJob(j.ID)
-				continue
-			}
 			if ctx.Err() != nil {
 				res.Status = StatusCancelled
 				r.opts.Console.State(j.ID, "cancelled before it started", 0)
 				r.opts.Log.JobState(j.ID, *res)
+				r.settle(g, i)
 				continue
 			}
 			res.Status = StatusRunning
@@ -143,58 +129,110 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 			r.opts.Console.State(j.ID, "started", 0)
 			r.opts.Log.JobState(j.ID, *res)
 			r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
-			go func(j *Job) {
+			go func() {
 				r.execute(j)
-				finished <- done{j.ID}
-			}(j)
+				finished <- i
+			}()
 		}
-		startable := running == 0 && r.anyStartable()
 		r.mu.Unlock()
 		if running == 0 {
-			// Nothing runs: stop, unless marking jobs blocked above made
-			// others decidable (blocked too), which the next pass does.
-			if !startable {
-				break
-			}
-			continue
+			break // nothing runs and nothing is ready: every job has ended
 		}
-		<-finished
+		i := <-finished
 		running--
+		r.mu.Lock()
+		r.settle(g, i)
+		r.mu.Unlock()
 	}
 	return &Result{Jobs: r.results}
 }
 
-type readiness int
-
-const (
-	notReady readiness = iota
-	ready
-	inputFailed
-)
-
-func (r *run) readiness(j *Job) readiness {
-	for _, in := range j.Inputs {
-		if in == SourcePush {
-			continue
-		}
-		switch r.results[in].Status {
-		case StatusSucceeded, StatusSkipped:
-		case StatusFailed, StatusBlocked, StatusCancelled:
-			return inputFailed
-		default:
-			return notReady
-		}
-	}
-	return ready
+// A schedule is the graph as the executor walks it: jobs by registration
+// index, how many inputs each still waits for, and which jobs are ready.
+// Finishing a job touches only its dependents, so a run is linear in its
+// jobs and edges (rescanning every job after each one ended made a long
+// chain quadratic).
+type schedule struct {
+	waiting    []int   // unfinished inputs, per job
+	dependents [][]int // the jobs that take each job as an input
+	ready      indexHeap
 }
 
-func (r *run) anyStartable() bool {
-	for _, j := range r.p.Jobs {
-		if r.results[j.ID].Status == StatusPending && r.readiness(j) != notReady {
-			return true
+func newSchedule(p *Pipeline) *schedule {
+	index := make(map[string]int, len(p.Jobs))
+	for i, j := range p.Jobs {
+		index[j.ID] = i
+	}
+	g := &schedule{waiting: make([]int, len(p.Jobs)), dependents: make([][]int, len(p.Jobs))}
+	for i, j := range p.Jobs {
+		for _, in := range j.Inputs {
+			if k, ok := index[in]; ok { // not SourcePush
+				g.waiting[i]++
+				g.dependents[k] = append(g.dependents[k], i)
+			}
+		}
+		if g.waiting[i] == 0 {
+			g.ready = append(g.ready, i)
 		}
 	}
-	return false
+	heap.Init(&g.ready)
+	return g
+}
+
+// settle updates the schedule for job i, which has ended: its dependents
+// are one input closer to ready, or, if it did not succeed or skip, blocked
+// along with everything downstream of them, reported in registration
+// order. r.mu is held.
+func (r *run) settle(g *schedule, i int) {
+	var blocked []int
+	ok := func(i int) bool {
+		st := r.results[r.p.Jobs[i].ID].Status
+		return st == StatusSucceeded || st == StatusSkipped
+	}
+	ended := []int{i}
+	for len(ended) > 0 {
+		e := ended[len(ended)-1]
+		ended = ended[:len(ended)-1]
+		passed := ok(e)
+		for _, d := range g.dependents[e] {
+			res := r.results[r.p.Jobs[d].ID]
+			if res.Status != StatusPending {
+				continue // already blocked through another input
+			}
+			if !passed {
+				res.Status = StatusBlocked
+				blocked = append(blocked, d)
+				ended = append(ended, d)
+				continue
+			}
+			if g.waiting[d]--; g.waiting[d] == 0 {
+				heap.Push(&g.ready, d)
+			}
+		}
+	}
+	sort.Ints(blocked)
+	for _, b := range blocked {
+		id := r.p.Jobs[b].ID
+		r.opts.Console.State(id, "blocked", 0, "an input failed")
+		r.opts.Log.JobState(id, *r.results[id])
+		r.opts.Log.Event(id, "blocked", map[string]any{"reason": "an input failed"})
+		r.opts.Log.CloseJob(id)
+	}
+}
+
+// An indexHeap is a min-heap of job indexes: ready jobs start in
+// registration order.
+type indexHeap []int
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // execute runs one job's function and records its result.

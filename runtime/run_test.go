@@ -1,10 +1,12 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +59,89 @@ func TestOutcomes(t *testing.T) {
 	}
 	if !res.Failed() {
 		t.Error("a run with a failed job did not fail")
+	}
+}
+
+// A failure blocks everything downstream at once, reported in registration
+// order, even jobs that still wait for another input; the rest of the
+// graph runs on.
+func TestFailureBlocksDownstreamInRegistrationOrder(t *testing.T) {
+	release := make(chan struct{})
+	p := pipelineOf(
+		job("slow", func(*Context) (Outputs, error) { <-release; return Outputs{}, nil }),
+		job("fail", returns(nil, errors.New("boom"))),
+		job("z-diamond", returns(Outputs{}, nil), "left", "right"),
+		job("left", returns(Outputs{}, nil), "fail"),
+		job("right", returns(Outputs{}, nil), "fail", "slow"),
+		job("after-slow", returns(Outputs{}, nil), "slow"),
+	)
+	var console syncBuffer
+	done := make(chan *Result)
+	go func() {
+		done <- Run(context.Background(), p, RunOptions{Jobs: 2, Console: NewConsole(&console), Workspace: "."})
+	}()
+	// right is blocked while slow, its other input, still runs.
+	for !strings.Contains(console.String(), "[right] == blocked") {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	res := <-done
+	for id, want := range map[string]Status{"left": StatusBlocked, "right": StatusBlocked, "z-diamond": StatusBlocked,
+		"after-slow": StatusSucceeded, "slow": StatusSucceeded} {
+		if got := res.Jobs[id].Status; got != want {
+			t.Errorf("%s: %s, want %s", id, got, want)
+		}
+	}
+	var blocked []string
+	for _, line := range strings.Split(console.String(), "\n") {
+		if strings.Contains(line, "blocked") {
+			blocked = append(blocked, strings.Fields(line)[0])
+		}
+	}
+	if got := strings.Join(blocked, " "); !strings.Contains(got, "z-diamond") || strings.Index(got, "z-diamond") > strings.Index(got, "left") || strings.Index(got, "left") > strings.Index(got, "right") {
+		t.Errorf("blocked jobs reported as %q, want z-diamond, left, right (registration order)\n%s", got, console.String())
+	}
+}
+
+// A syncBuffer is a bytes.Buffer a test may read while a run writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A chain far longer than any real pipeline finishes, every job in order.
+func TestLongChain(t *testing.T) {
+	var jobs []*Job
+	var mu sync.Mutex
+	var order []string
+	for i := range 20000 {
+		id := fmt.Sprintf("j%d", i)
+		in := []string{}
+		if i > 0 {
+			in = append(in, fmt.Sprintf("j%d", i-1))
+		}
+		jobs = append(jobs, job(id, func(*Context) (Outputs, error) {
+			mu.Lock()
+			order = append(order, id)
+			mu.Unlock()
+			return Outputs{}, nil
+		}, in...))
+	}
+	res := quietRun(pipelineOf(jobs...), 4)
+	if res.Failed() || len(order) != 20000 || order[19999] != "j19999" || order[5000] != "j5000" {
+		t.Errorf("%d jobs ran, last %q", len(order), order[len(order)-1])
 	}
 }
 

@@ -92,8 +92,11 @@ type Restorer struct {
 	protos  []*lua.FunctionProto
 	env     *lua.LTable
 	resolve Resolver
-	objs    []lua.LValue
-	cells   []*lua.Upvalue
+	// What was restored so far, by object index: maps, not slices the
+	// size of the program, since a job restores a few of a pipeline's
+	// objects and a slice per job made a run quadratic in its jobs.
+	objs  map[int]lua.LValue
+	cells map[int]*lua.Upvalue
 }
 
 // NewRestorer prepares to restore p's objects with env as the closures'
@@ -105,8 +108,7 @@ func NewRestorer(p *Program, env *lua.LTable, resolve Resolver) (*Restorer, erro
 	}
 	return &Restorer{
 		prog: p, protos: protos, env: env, resolve: resolve,
-		objs:  make([]lua.LValue, len(p.Objects)),
-		cells: make([]*lua.Upvalue, len(p.Objects)),
+		objs: map[int]lua.LValue{}, cells: map[int]*lua.Upvalue{},
 	}, nil
 }
 
@@ -134,8 +136,8 @@ func (r *Restorer) Object(i int) (lua.LValue, error) {
 	if i < 0 || i >= len(r.prog.Objects) {
 		return nil, fmt.Errorf("object %d out of range", i)
 	}
-	if r.objs[i] != nil {
-		return r.objs[i], nil
+	if v, ok := r.objs[i]; ok {
+		return v, nil
 	}
 	o := &r.prog.Objects[i]
 	switch o.Kind {
@@ -195,8 +197,8 @@ func (r *Restorer) cell(i int) (*lua.Upvalue, error) {
 	if i < 0 || i >= len(r.prog.Objects) || r.prog.Objects[i].Kind != ObjCell {
 		return nil, fmt.Errorf("object %d is not an upvalue cell", i)
 	}
-	if r.cells[i] != nil {
-		return r.cells[i], nil
+	if uv, ok := r.cells[i]; ok {
+		return uv, nil
 	}
 	uv := &lua.Upvalue{}
 	r.cells[i] = uv

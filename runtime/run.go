@@ -105,46 +105,57 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		r.jobs[j.ID] = j
 		r.results[j.ID] = &JobResult{Status: StatusPending}
 	}
-	g := newSchedule(p)
-	finished := make(chan int)
-	running := 0
-	for {
-		// Start ready jobs, in registration order, up to the limit.
-		// Results are written by the jobs' goroutines: read them locked.
-		r.mu.Lock()
-		for running < opts.Jobs && g.ready.Len() > 0 {
-			i := heap.Pop(&g.ready).(int)
-			j := p.Jobs[i]
-			res := r.results[j.ID]
-			if ctx.Err() != nil {
-				res.Status = StatusCancelled
-				r.opts.Console.State(j.ID, "cancelled before it started", 0)
-				r.opts.Log.JobState(j.ID, *res)
-				r.settle(g, i)
-				continue
-			}
-			res.Status = StatusRunning
-			res.Started = time.Now()
-			running++
-			r.opts.Console.State(j.ID, "started", 0)
-			r.opts.Log.JobState(j.ID, *res)
-			r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
-			go func() {
-				r.execute(j)
-				finished <- i
-			}()
-		}
-		r.mu.Unlock()
-		if running == 0 {
-			break // nothing runs and nothing is ready: every job has ended
-		}
-		i := <-finished
-		running--
-		r.mu.Lock()
-		r.settle(g, i)
-		r.mu.Unlock()
+	g := newSchedule(p, &r.mu)
+	var wg sync.WaitGroup
+	for range min(opts.Jobs, len(p.Jobs)) {
+		wg.Go(func() { r.work(g) })
 	}
+	wg.Wait()
 	return &Result{Jobs: r.results}
+}
+
+// work is one of the run's workers: it starts the earliest registered
+// ready job, runs it, settles it and goes on, until no job is ready or
+// running. The worker that settles a job runs the job it made ready
+// itself, so a chain passes from job to job within one goroutine instead
+// of waking another twice a job.
+func (r *run) work(g *schedule) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		if g.ready.Len() == 0 {
+			if g.running == 0 {
+				g.idle.Broadcast() // every job has ended: release the others
+				return
+			}
+			g.idle.Wait()
+			continue
+		}
+		i := heap.Pop(&g.ready).(int)
+		j := r.p.Jobs[i]
+		res := r.results[j.ID]
+		if r.ctx.Err() != nil {
+			res.Status = StatusCancelled
+			r.opts.Console.State(j.ID, "cancelled before it started", 0)
+			r.opts.Log.JobState(j.ID, *res)
+			r.settle(g, i)
+			continue
+		}
+		res.Status = StatusRunning
+		res.Started = time.Now()
+		g.running++
+		r.opts.Console.State(j.ID, "started", 0)
+		r.opts.Log.JobState(j.ID, *res)
+		r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
+		r.mu.Unlock()
+		r.execute(j)
+		r.mu.Lock()
+		g.running--
+		r.settle(g, i)
+		if g.ready.Len() > 1 {
+			g.idle.Broadcast() // more ready than this worker takes next
+		}
+	}
 }
 
 // A schedule is the graph as the executor walks it: jobs by registration
@@ -156,14 +167,16 @@ type schedule struct {
 	waiting    []int   // unfinished inputs, per job
 	dependents [][]int // the jobs that take each job as an input
 	ready      indexHeap
+	running    int
+	idle       *sync.Cond // workers wait here for a ready job
 }
 
-func newSchedule(p *Pipeline) *schedule {
+func newSchedule(p *Pipeline, mu *sync.Mutex) *schedule {
 	index := make(map[string]int, len(p.Jobs))
 	for i, j := range p.Jobs {
 		index[j.ID] = i
 	}
-	g := &schedule{waiting: make([]int, len(p.Jobs)), dependents: make([][]int, len(p.Jobs))}
+	g := &schedule{waiting: make([]int, len(p.Jobs)), dependents: make([][]int, len(p.Jobs)), idle: sync.NewCond(mu)}
 	for i, j := range p.Jobs {
 		for _, in := range j.Inputs {
 			if k, ok := index[in]; ok { // not SourcePush

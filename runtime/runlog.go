@@ -159,13 +159,25 @@ func (l *RunLog) fail(err error) {
 }
 
 // Event appends one event to a job's log.jsonl. Text fields pass through
-// the redactor; data that is not UTF-8 is stored as base64.
+// the redactor; data that is not UTF-8 is stored as base64. The event is
+// stamped now and encoded by the writer goroutine, off the job's path.
 func (l *RunLog) Event(job, event string, fields map[string]any) {
 	if l == nil {
 		return
 	}
-	rec := map[string]any{"time": stamp(time.Now()), "event": event}
-	for k, v := range fields {
+	l.sending.RLock()
+	defer l.sending.RUnlock()
+	if l.finished {
+		return // after Finish there is nowhere to write
+	}
+	l.lines <- logLine{job: job, event: event, at: time.Now(), fields: fields}
+}
+
+// encode renders an event as one line of JSON, redacted.
+func (l *RunLog) encode(ll logLine) ([]byte, error) {
+	rec := make(map[string]any, len(ll.fields)+2)
+	rec["time"], rec["event"] = stamp(ll.at), ll.event
+	for k, v := range ll.fields {
 		switch x := v.(type) {
 		case string:
 			v = l.redact(x)
@@ -179,16 +191,7 @@ func (l *RunLog) Event(job, event string, fields map[string]any) {
 		rec[k] = v
 	}
 	line, err := json.Marshal(rec)
-	if err != nil {
-		return
-	}
-	line = append(line, '\n')
-	l.sending.RLock()
-	defer l.sending.RUnlock()
-	if l.finished {
-		return // after Finish there is nowhere to write
-	}
-	l.lines <- logLine{job, line}
+	return append(line, '\n'), err
 }
 
 // CloseJob closes a job's log once the job has ended. A run keeping every
@@ -202,26 +205,29 @@ func (l *RunLog) CloseJob(job string) {
 	l.sending.RLock()
 	defer l.sending.RUnlock()
 	if !l.finished {
-		l.lines <- logLine{job: job}
+		l.lines <- logLine{job: job, close: true}
 	}
 }
 
-// A logLine is one event on its way to a job's log; no line closes the
-// job's log.
+// A logLine is one event on its way to a job's log, or the job's end.
 type logLine struct {
-	job  string
-	line []byte
+	job    string
+	event  string
+	at     time.Time
+	fields map[string]any // not changed once sent
+	close  bool           // the job ended: close its log
 }
 
-// writeLines appends queued lines to their jobs' logs, in order. It runs
-// in a goroutine of its own so that creating a job's log directory and file
-// (slow on some file systems) overlaps the next job instead of delaying it.
+// writeLines encodes queued events and appends them to their jobs' logs,
+// in order. It runs in a goroutine of its own so that encoding, redacting
+// and creating a job's log directory and file (slow on some file systems)
+// overlap the jobs instead of delaying them.
 // A line is written whole or not at all, so a crash leaves every log valid
 // up to its last line; lines still queued at a crash are lost.
 func (l *RunLog) writeLines() {
 	defer close(l.written)
 	for ll := range l.lines {
-		if ll.line == nil {
+		if ll.close {
 			if f, ok := l.files[ll.job]; ok {
 				delete(l.files, ll.job)
 				if err := f.w.Close(); err != nil {
@@ -232,9 +238,13 @@ func (l *RunLog) writeLines() {
 			}
 			continue
 		}
+		line, err := l.encode(ll)
+		if err != nil {
+			continue // only plain data is logged; nothing to write
+		}
 		f, err := l.file(ll.job)
 		if err == nil {
-			err = f.appendLine(ll.line)
+			err = f.appendLine(line)
 		}
 		if err != nil {
 			l.mu.Lock()

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -153,12 +154,13 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		errRed.Write([]byte(err.Error() + "\n"))
 		stderr.WriteString(err.Error() + "\n")
 	} else {
-		stop := make(chan struct{})
+		pid := cmd.Process.Pid
 		killed := make(chan struct{})
-		go func() { c.killOnCancel(cmd.Process.Pid, stop); close(killed) }()
+		stop := context.AfterFunc(c.run.ctx, func() { c.killGroup(pid); close(killed) })
 		err := cmd.Wait()
-		close(stop)
-		<-killed
+		if !stop() {
+			<-killed // cancelled: the group's stragglers are dealt with first
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			exit = ee.ExitCode() // -1 when a signal killed it
@@ -214,17 +216,11 @@ func (r *run) forgetPath(name string) {
 	r.pathMu.Unlock()
 }
 
-// killOnCancel stops a command's process group when the run is cancelled:
-// SIGTERM first, then SIGKILL to whatever of the group outlives the grace
-// period, even after the command itself exited (a child that ignores
-// SIGTERM would otherwise outlive the run).
-func (c *Context) killOnCancel(pid int, stop <-chan struct{}) {
-	ctx := c.run.ctx
-	select {
-	case <-stop:
-		return
-	case <-ctx.Done():
-	}
+// killGroup stops a cancelled command's process group: SIGTERM first,
+// then SIGKILL to whatever of the group outlives the grace period, even
+// after the command itself exited (a child that ignores SIGTERM would
+// otherwise outlive the run).
+func (c *Context) killGroup(pid int) {
 	syscall.Kill(-pid, syscall.SIGTERM)
 	deadline := time.Now().Add(c.run.opts.grace())
 	for time.Now().Before(deadline) {

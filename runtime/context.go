@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/quire-ci/quire/internal/luavm"
 )
 
 // A Context is one job's view of its run. Generated job functions call
@@ -44,7 +46,11 @@ func (c *Context) RunLua(closure int) (Outputs, error) {
 // newState restores the job's own Lua state, with quire.stdlib bound to
 // this job.
 func (c *Context) newState() (*jobState, error) {
-	return newJobState(c.run.states.get(), c.run.p.Program, func(L *lua.LState) *lua.LTable {
+	L := c.run.states.get()
+	// Bound before the program is restored, so that a run-fn that captured
+	// print gets this one.
+	L.SetGlobal("print", L.NewFunction(luavm.NewPrint(jobPrinter{c})))
+	return newJobState(L, c.run.p.Program, func(L *lua.LState) *lua.LTable {
 		t := L.NewTable()
 		t.RawSetString("mirror", L.NewFunction(c.stdlibMirror))
 		return t

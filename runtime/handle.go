@@ -271,10 +271,25 @@ func (c *Context) log(L *lua.LState) int {
 	for i := 1; i <= L.GetTop(); i++ {
 		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
 	}
-	msg := strings.Join(parts, " ")
+	c.message(strings.Join(parts, " "))
+	return 0
+}
+
+// message records a message of the run-fn's in the console and the run
+// log (a "log" event), both redacted.
+func (c *Context) message(msg string) {
 	c.run.opts.Console.Line(c.job.ID, msg)
 	c.run.opts.Log.Event(c.job.ID, "log", map[string]any{"msg": msg})
-	return 0
+}
+
+// A jobPrinter is where print writes in a run-fn: the job's messages, as
+// (log …) writes them. Lua's print to the binary's standard output would
+// bypass the run log and the redactor.
+type jobPrinter struct{ c *Context }
+
+func (p jobPrinter) Write(b []byte) (int, error) {
+	p.c.message(strings.TrimSuffix(string(b), "\n"))
+	return len(b), nil
 }
 
 // env implements (env name): the run's environment.

@@ -186,6 +186,7 @@ func TestSecretNeverWritten(t *testing.T) {
       (sh (.. "echo " v "; printf %s " v " | base64"))
       (sh ["printf" "%s" v])
       (log (.. "the token is " v))
+      (print "printed" v)
       {:token v})))
 (ci.job :raises [:leaky]
   (fn [{: jobs}] (error (.. "failed with " (. (jobs :leaky) :token)))))`, secrets)
@@ -201,6 +202,9 @@ func TestSecretNeverWritten(t *testing.T) {
 		}
 	}
 	check("the console", h.console)
+	if !strings.Contains(h.console, "[leaky] printed\t{{ token }}") {
+		t.Errorf("print in a run-fn does not reach the job's console lines, redacted:\n%s", h.console)
+	}
 	if !strings.Contains(h.console, "{{ token }}") {
 		t.Errorf("the console does not show the redaction marker:\n%s", h.console)
 	}

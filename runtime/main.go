@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -167,10 +168,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		return fail(err)
 	}
 	con.SetRedactor(secrets.Redact)
-	push, err := NewPush(dir, spec.Ref, spec.SHA, spec.PreviousSHA)
-	if err != nil {
-		return fail(err)
-	}
 	if spec.RunsDir == "" {
 		spec.RunsDir = filepath.Join(dir, "quire", "runs")
 	}
@@ -178,7 +175,30 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		return fail(err)
 	}
 	if spec.RunID == "" {
-		spec.RunID = NewRunID(push.PushedAt)
+		spec.RunID = NewRunID(time.Now())
+	}
+	// The tree is checked out while git log reads the commit: each git
+	// process is ~1.5 ms of a run's start. The archive says which commit
+	// it holds; should the ref have moved in between, the commit the push
+	// names is checked out again.
+	runDir := filepath.Join(spec.RunsDir, spec.RunID)
+	ws := filepath.Join(runDir, "workspace")
+	rev := cmp.Or(spec.SHA, spec.Ref)
+	type checkout struct {
+		commit string
+		err    error
+	}
+	archived := make(chan checkout, 1)
+	go func() {
+		commit, err := MaterializeWorkspace(dir, rev, ws)
+		archived <- checkout{commit, err}
+	}()
+	push, err := NewPush(dir, spec.Ref, spec.SHA, spec.PreviousSHA)
+	if err != nil {
+		<-archived
+		os.RemoveAll(ws)
+		os.Remove(runDir) // only if empty: in hook mode it holds console.log
+		return fail(err)
 	}
 	ids := make([]string, len(p.Jobs))
 	for i, j := range p.Jobs {
@@ -190,15 +210,21 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		QuireVersion: p.QuireVersion, File: p.File,
 	}, ids, secrets.Redact)
 	if err != nil {
+		<-archived
+		os.RemoveAll(ws)
 		return fail(fmt.Errorf("run log: %w", err))
 	}
-	ws := filepath.Join(runLog.Dir, "workspace")
 	if !spec.KeepWorkspace {
 		defer os.RemoveAll(ws)
 	}
-	if err := MaterializeWorkspace(dir, push.SHA, ws); err != nil {
-		runLog.Finish("error", err.Error())
-		return fail(err)
+	co := <-archived
+	if co.err == nil && co.commit != push.SHA {
+		os.RemoveAll(ws)
+		co.commit, co.err = MaterializeWorkspace(dir, push.SHA, ws)
+	}
+	if co.err != nil {
+		runLog.Finish("error", co.err.Error())
+		return fail(co.err)
 	}
 	if !spec.NoStaleCheck {
 		src, err := os.ReadFile(filepath.Join(ws, filepath.FromSlash(PipelinePath)))

@@ -68,6 +68,20 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	if previous == "" {
 		args = append(args, "--root", "--name-only", "--no-renames")
 	}
+	// An update names both commits (the hook's case): list the files it
+	// changed while git log reads the commit.
+	type listing struct {
+		files string
+		err   error
+	}
+	var diff chan listing
+	if previous != "" && sha != "" {
+		diff = make(chan listing, 1)
+		go func() {
+			files, err := git(gitDir, "diff", "--name-only", "--no-renames", previous, sha)
+			diff <- listing{files, err}
+		}()
+	}
 	out, err := git(gitDir, append(args, "--")...)
 	if err != nil {
 		return p, fmt.Errorf("resolve %s in %s: %w", target, gitDir, err)
@@ -79,7 +93,13 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	p.SHA, p.CommitMessage = parts[0], strings.TrimRight(parts[1], "\n")
 	files := strings.TrimSpace(parts[2])
 	if previous != "" {
-		if files, err = git(gitDir, "diff", "--name-only", "--no-renames", previous, p.SHA); err != nil {
+		l := listing{}
+		if diff != nil {
+			l = <-diff
+		} else {
+			l.files, l.err = git(gitDir, "diff", "--name-only", "--no-renames", previous, p.SHA)
+		}
+		if files, err = l.files, l.err; err != nil {
 			return p, fmt.Errorf("list files changed by %s: %w", p.SHA, err)
 		}
 	}

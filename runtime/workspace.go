@@ -11,73 +11,79 @@ import (
 	"strings"
 )
 
-// MaterializeWorkspace writes the tree of commit sha into dir with
-// `git archive`, so jobs run against exactly what was pushed.
-func MaterializeWorkspace(gitDir, sha, dir string) error {
+// MaterializeWorkspace writes the tree of a commit (a sha or a ref) into
+// dir with `git archive`, so jobs run against exactly what was pushed. It
+// returns the commit's id, which git records in the archive.
+func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create workspace: %w", err)
+		return "", fmt.Errorf("create workspace: %w", err)
 	}
-	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", sha)
+	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", rev+"^{commit}")
 	cmd.Env = hookFreeEnv(os.Environ())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return "", err
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return fmt.Errorf("git is not installed or not on PATH; quire needs it to check out the pushed tree")
+			return "", fmt.Errorf("git is not installed or not on PATH; quire needs it to check out the pushed tree")
 		}
-		return fmt.Errorf("git archive: %w", err)
+		return "", fmt.Errorf("git archive: %w", err)
 	}
-	extractErr := extractTar(out, dir)
+	commit, extractErr := extractTar(out, dir)
 	io.Copy(io.Discard, out)
 	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("git archive %s: %v %s", sha, err, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("git archive %s: %v %s", rev, err, strings.TrimSpace(stderr.String()))
 	}
-	return extractErr
+	return commit, extractErr
 }
 
 // extractTar unpacks a tar stream from git archive into dir, refusing
-// entries that would land outside it.
-func extractTar(r io.Reader, dir string) error {
+// entries that would land outside it, and returns the commit id git
+// archive records in the stream's global header.
+func extractTar(r io.Reader, dir string) (commit string, err error) {
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return commit, nil
 		}
 		if err != nil {
-			return fmt.Errorf("read git archive: %w", err)
+			return "", fmt.Errorf("read git archive: %w", err)
+		}
+		if h.Typeflag == tar.TypeXGlobalHeader {
+			commit = h.PAXRecords["comment"]
+			continue
 		}
 		target := filepath.Join(dir, h.Name)
 		if rel, err := filepath.Rel(dir, target); err != nil || strings.HasPrefix(rel, "..") {
-			return fmt.Errorf("git archive entry %q leaves the workspace", h.Name)
+			return "", fmt.Errorf("git archive entry %q leaves the workspace", h.Name)
 		}
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
+				return "", err
 			}
 		case tar.TypeReg:
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
+				return "", err
 			}
 			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
 			if err != nil {
-				return err
+				return "", err
 			}
 			_, err = io.Copy(f, tr)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("write %s: %w", h.Name, err)
+				return "", fmt.Errorf("write %s: %w", h.Name, err)
 			}
 		case tar.TypeSymlink:
 			if err := os.Symlink(h.Linkname, target); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}

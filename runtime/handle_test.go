@@ -132,7 +132,9 @@ func TestRuntimeErrors(t *testing.T) {
 (ci.job :register [:quire/push] (fn [] (ci.job :late [:quire/push] (fn [] {}))))
 (ci.job :secret [:quire/push] (fn [{: secret}] (secret :nope)))
 (ci.job :returns-string [:quire/push] (fn [] "done"))
-(ci.job :returns-fn [:quire/push] (fn [] {:callback (fn [] 1)}))`, nil)
+(ci.job :returns-fn [:quire/push] (fn [] {:callback (fn [] 1)}))
+(ci.job :returns-nan [:quire/push] (fn [] {:x (/ 0 0)}))
+(ci.job :returns-inf [:quire/push] (fn [] {:list [1 math.huge]}))`, nil)
 	for id, want := range map[string]string{
 		"bad-sh":         "ci.fnl:2: sh: cmd must be a non-empty sequence of strings or a shell string",
 		"bad-cwd":        `:cwd "../.." is outside the workspace`,
@@ -143,6 +145,8 @@ func TestRuntimeErrors(t *testing.T) {
 		"secret":         `unknown secret: "nope"`,
 		"returns-string": "the run-fn returned a string; it must return a table of outputs",
 		"returns-fn":     "outputs.callback holds a function",
+		"returns-nan":    "outputs.x is not a finite number",
+		"returns-inf":    "outputs.list[2] is not a finite number",
 	} {
 		st, msg := h.status(t, id)
 		if st != runtime.StatusFailed || !strings.Contains(msg, want) {

@@ -41,6 +41,10 @@ func toData(v lua.LValue, path string, seen map[*lua.LTable]bool) (any, error) {
 	case lua.LBool:
 		return bool(v), nil
 	case lua.LNumber:
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			// JSON (state.json, the jobs that read them) has no such numbers.
+			return nil, fmt.Errorf("%s is not a finite number; outputs must be plain data that JSON can hold", path)
+		}
 		return float64(v), nil
 	case lua.LString:
 		return string(v), nil

@@ -36,9 +36,30 @@ type freezer struct {
 // builtinNames maps every standard library value of L (and quire's
 // modules) to its name: the global tables and functions, and the functions
 // in the library tables. It is taken before ci.fnl runs, so a pipeline
-// replacing a library function does not rename it.
+// replacing a library function does not rename it. A value with several
+// names (string.gmatch is string.gfind; every global is a field of _G)
+// gets the same one every time: the one with the fewest dots, then the
+// first in byte order, so generated programs are reproducible.
 func builtinNames(L *lua.LState) map[any]string {
 	names := map[any]string{}
+	eachBuiltin(L, func(v any, name string) {
+		if old, ok := names[v]; !ok || nameBefore(name, old) {
+			names[v] = name
+		}
+	})
+	return names
+}
+
+func nameBefore(a, b string) bool {
+	if da, db := strings.Count(a, "."), strings.Count(b, "."); da != db {
+		return da < db
+	}
+	return a < b
+}
+
+// eachBuiltin calls f with every global table and Go function of L and
+// every Go function in a global table, under each name it has.
+func eachBuiltin(L *lua.LState, f func(v any, name string)) {
 	L.G.Global.ForEach(func(k, v lua.LValue) {
 		g, ok := k.(lua.LString)
 		if !ok {
@@ -47,34 +68,29 @@ func builtinNames(L *lua.LState) map[any]string {
 		switch v := v.(type) {
 		case *lua.LFunction:
 			if v.IsG {
-				names[v] = string(g)
+				f(v, string(g))
 			}
 		case *lua.LTable:
-			names[v] = string(g)
+			f(v, string(g))
 			v.ForEach(func(fk, fv lua.LValue) {
-				if f, ok := fv.(*lua.LFunction); ok && f.IsG {
-					if fs, ok := fk.(lua.LString); ok {
-						if _, seen := names[f]; !seen {
-							names[f] = string(g) + "." + string(fs)
-						}
-					}
+				fn, isFn := fv.(*lua.LFunction)
+				field, isName := fk.(lua.LString)
+				if isFn && fn.IsG && isName {
+					f(fn, string(g)+"."+string(field))
 				}
 			})
 		}
 	})
-	return names
 }
 
-// sandboxNames lists the builtin names a run-time state provides: the
-// globals and library functions of luavm's sandboxed state, plus quire's
-// modules.
+// sandboxNames lists the builtin names a run-time state provides: every
+// name of the globals and library functions of luavm's sandboxed state,
+// plus quire's modules.
 func sandboxNames() map[string]bool {
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	defer L.Close()
 	out := map[string]bool{}
-	for _, name := range builtinNames(L) {
-		out[name] = true
-	}
+	eachBuiltin(L, func(_ any, name string) { out[name] = true })
 	out["_G"] = true
 	out["require"] = true
 	for _, name := range []string{"quire.ci", "quire.ci.job", "quire.ci.image", "quire.ci.mirror", "quire.ci.runtime", "quire.stdlib", "quire.stdlib.mirror"} {

@@ -106,6 +106,18 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	if spec.RunsDir == "" {
 		spec.RunsDir = filepath.Join(dir, "quire", "runs")
 	}
+	// The runs start in another process, in "/": paths given relative to
+	// here must not change meaning on the way.
+	for _, path := range []*string{&spec.RunsDir, &spec.Config} {
+		if *path == "" {
+			continue
+		}
+		if *path, err = filepath.Abs(*path); err != nil {
+			fmt.Fprintf(stderr, "quire: %v\n", err)
+			return exitUsage
+		}
+	}
+	spec.PushedAt = time.Now()
 	updates := parseUpdates(stdin, func(msg string) { fmt.Fprintf(stderr, "quire: %s\n", msg) })
 	if *maxRuns > 0 && len(updates) > *maxRuns {
 		fmt.Fprintf(stdout, "quire: this push updates %d refs; running the first %d (--max-runs), not the other %d\n",
@@ -117,7 +129,7 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	for i, u := range updates {
 		s := spec
 		s.Ref, s.SHA, s.PreviousSHA = u.Ref, u.New, u.Old
-		s.RunID = NewRunID(time.Now())
+		s.RunID = NewRunID(spec.PushedAt)
 		logDir := filepath.Join(s.RunsDir, s.RunID)
 		if *wait {
 			// runOnce warns about staleness itself, on this same output.

@@ -117,6 +117,9 @@ type runSpec struct {
 	Config, RunsDir, RunID        string
 	KeepWorkspace, NoStaleCheck   bool
 	Timeout                       time.Duration
+	// PushedAt is when the hook read the push; a run the hook queued may
+	// start later. Zero means now.
+	PushedAt time.Time
 }
 
 // runFlags defines the flags of `run` (and the options post-receive passes
@@ -177,6 +180,23 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if spec.RunID == "" {
 		spec.RunID = NewRunID(time.Now())
 	}
+	// Signals and --timeout count from here: a run stopped while its tree
+	// is checked out still ends as cancelled, with its log finished.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if s, ok := <-sigs; ok {
+			cancel(fmt.Errorf("stopped by %v", s))
+		}
+	}()
+	if spec.Timeout > 0 {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeoutCause(ctx, spec.Timeout, fmt.Errorf("the run took longer than --timeout %s", spec.Timeout))
+		defer cancelTimeout()
+	}
 	// The tree is checked out while git log reads the commit: each git
 	// process is ~1.5 ms of a run's start. The archive says which commit
 	// it holds; should the ref have moved in between, the commit the push
@@ -194,6 +214,9 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		archived <- checkout{commit, err}
 	}()
 	push, err := NewPush(dir, spec.Ref, spec.SHA, spec.PreviousSHA)
+	if !spec.PushedAt.IsZero() {
+		push.PushedAt = spec.PushedAt.UTC()
+	}
 	if err != nil {
 		<-archived
 		os.RemoveAll(ws)
@@ -234,21 +257,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		}
 	}
 
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		if s, ok := <-sigs; ok {
-			cancel(fmt.Errorf("stopped by %v", s))
-		}
-	}()
-	if spec.Timeout > 0 {
-		var cancelTimeout context.CancelFunc
-		ctx, cancelTimeout = context.WithTimeoutCause(ctx, spec.Timeout, fmt.Errorf("the run took longer than --timeout %s", spec.Timeout))
-		defer cancelTimeout()
-	}
 	con.Printf("run %s of %s for %s at %s\nlog: %s\n", spec.RunID, p.File, push.Ref, push.SHA, runLog.Dir)
 	res := Run(ctx, p, RunOptions{
 		Push:      push,

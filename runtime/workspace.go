@@ -15,9 +15,6 @@ import (
 // dir with `git archive`, so jobs run against exactly what was pushed. It
 // returns the commit's id, which git records in the archive.
 func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create workspace: %w", err)
-	}
 	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", rev+"^{commit}")
 	cmd.Env = hookFreeEnv(os.Environ())
 	out, err := cmd.StdoutPipe()
@@ -42,7 +39,9 @@ func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 
 // extractTar unpacks a tar stream from git archive into dir, refusing
 // entries that would land outside it, and returns the commit id git
-// archive records in the stream's global header.
+// archive records in the stream's global header. dir is made on that
+// header, which even an empty tree's archive has, so a revision git cannot
+// find leaves nothing behind.
 func extractTar(r io.Reader, dir string) (commit string, err error) {
 	tr := tar.NewReader(r)
 	for {
@@ -55,6 +54,9 @@ func extractTar(r io.Reader, dir string) (commit string, err error) {
 		}
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			commit = h.PAXRecords["comment"]
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return "", fmt.Errorf("create workspace: %w", err)
+			}
 			continue
 		}
 		target := filepath.Join(dir, h.Name)

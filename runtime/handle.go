@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,23 +130,19 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		errLines.Write(b)
 	})
 
-	cmd, cached := r.command(argv)
+	cmd := r.command(argv)
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout = &tee{&stdout, outRed}
 	cmd.Stderr = &tee{&stderr, errRed}
+	// Output pipes still held once the command has exited (a background
+	// child, one that left the process group) are closed after the grace
+	// period, so that neither a finished command nor a cancelled run waits
+	// on them for ever.
+	cmd.WaitDelay = r.opts.grace()
 	exit := 0
-	err := cmd.Start()
-	if err != nil && cached && errors.Is(err, fs.ErrNotExist) {
-		// The program found earlier in the run is gone: search again.
-		r.forgetPath(argv[0])
-		retry, _ := r.command(argv)
-		retry.Env, retry.Dir, retry.SysProcAttr, retry.Stdout, retry.Stderr = cmd.Env, cmd.Dir, cmd.SysProcAttr, cmd.Stdout, cmd.Stderr
-		cmd = retry
-		err = cmd.Start()
-	}
-	if err != nil {
+	if err := cmd.Start(); err != nil {
 		// The command could not start (not found, bad directory): report
 		// it as a shell would, exit 127 with a message on stderr.
 		exit = 127
@@ -162,9 +157,13 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 			<-killed // cancelled: the group's stragglers are dealt with first
 		}
 		var ee *exec.ExitError
-		if errors.As(err, &ee) {
+		switch {
+		case errors.As(err, &ee):
 			exit = ee.ExitCode() // -1 when a signal killed it
-		} else if err != nil {
+		case errors.Is(err, exec.ErrWaitDelay):
+			exit = cmd.ProcessState.ExitCode()
+			r.opts.Console.Line(id, fmt.Sprintf("the command exited, but its output stayed open (a background process?); stopped reading after %s", r.opts.grace()))
+		case err != nil:
 			exit = -1
 		}
 	}
@@ -180,40 +179,14 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 	return execResult{exit: exit, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-// command makes the exec.Cmd for argv, as exec.Command does, except that
-// a program's search in PATH is remembered for the rest of the run: every
-// (sh "…") runs sh, and searching PATH for it on every call was a
-// measurable part of a short job's cost. Only programs found are
-// remembered, so one installed during the run is found by later commands;
-// cached reports whether the path came from an earlier search.
-func (r *run) command(argv []string) (cmd *exec.Cmd, cached bool) {
-	name := argv[0]
-	if strings.Contains(name, "/") {
-		return exec.Command(name, argv[1:]...), false
+// command makes the exec.Cmd for argv. Every (sh "…") runs sh: where PATH
+// has it is looked up once per run rather than on every call, a
+// measurable part of a short job's cost.
+func (r *run) command(argv []string) *exec.Cmd {
+	if path, err := r.shPath(); argv[0] == "sh" && err == nil {
+		return &exec.Cmd{Path: path, Args: argv}
 	}
-	r.pathMu.Lock()
-	path, cached := r.paths[name]
-	r.pathMu.Unlock()
-	if !cached {
-		var err error
-		if path, err = exec.LookPath(name); err != nil {
-			return &exec.Cmd{Path: name, Args: argv, Err: err}, false
-		}
-		r.pathMu.Lock()
-		if r.paths == nil {
-			r.paths = map[string]string{}
-		}
-		r.paths[name] = path
-		r.pathMu.Unlock()
-	}
-	return &exec.Cmd{Path: path, Args: argv}, cached
-}
-
-// forgetPath drops a remembered search for name, whose program has gone.
-func (r *run) forgetPath(name string) {
-	r.pathMu.Lock()
-	delete(r.paths, name)
-	r.pathMu.Unlock()
+	return exec.Command(argv[0], argv[1:]...)
 }
 
 // killGroup stops a cancelled command's process group: SIGTERM first,

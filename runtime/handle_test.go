@@ -292,3 +292,44 @@ func TestHookVariablesAreNotPassedOn(t *testing.T) {
 		t.Errorf("outputs %v: hook variables leaked into the job", out)
 	}
 }
+
+// Output pipes a command leaves open (a background child, one that left
+// the process group with setsid) hold a job for the grace period at most:
+// after the command exited normally, and after the run was cancelled.
+func TestOutputHeldOpenAfterTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	rp := compile(t, dir, `(local ci (require :quire.ci))
+(ci.job :background [:quire/push]
+  (fn [{: sh}] {:exit (. (sh "sleep 20 & echo started") :exit)}))
+(ci.job :escaped [:background]
+  (fn [{: sh}] (sh "setsid sleep 20 & sleep 30") {}))`)
+	var out strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	con := runtime.NewConsole(&out)
+	done := make(chan *runtime.Result)
+	go func() {
+		done <- runtime.Run(ctx, rp, runtime.RunOptions{
+			Workspace: dir, Jobs: 1, Console: con, Grace: 200 * time.Millisecond,
+			Push: runtime.Push{SHA: "abc123", Ref: "refs/heads/main", PushedAt: time.Unix(0, 0)},
+		})
+	}()
+	var res *runtime.Result
+	select {
+	case res = <-done:
+		t.Fatalf("the run ended before it was cancelled:\n%s", out.String())
+	case <-time.After(2 * time.Second): // background finished, escaped is in its sleep
+	}
+	cancel()
+	select {
+	case res = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a cancelled command whose output a setsid child holds kept the run waiting")
+	}
+	if j := res.Jobs["background"]; j.Status != runtime.StatusSucceeded || j.Outputs["exit"] != 0.0 {
+		t.Errorf("background: %s %v %v", j.Status, j.Outputs, j.Err)
+	}
+	if j := res.Jobs["escaped"]; j.Status != runtime.StatusCancelled {
+		t.Errorf("escaped: %s %v", j.Status, j.Err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"os/exec"
 	"runtime"
 	"sort"
 	"strings"
@@ -83,9 +84,7 @@ type run struct {
 	results map[string]*JobResult
 	env     []string // what commands start from (commandEnv), computed once
 	states  *statePool
-
-	pathMu sync.Mutex
-	paths  map[string]string // program name -> where PATH found it, this run
+	shPath  func() (string, error) // exec.LookPath("sh"), once
 }
 
 // Run executes the pipeline's jobs for one push: each job starts once all
@@ -99,7 +98,8 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		opts.Console = NewConsole(nil)
 	}
 	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{},
-		env: commandEnv(opts.Env, opts.Secrets), states: newStatePool(opts.Jobs, len(p.Jobs))}
+		env: commandEnv(opts.Env, opts.Secrets), states: newStatePool(opts.Jobs, len(p.Jobs)),
+		shPath: sync.OnceValues(func() (string, error) { return exec.LookPath("sh") })}
 	defer r.states.close()
 	for _, j := range p.Jobs {
 		r.jobs[j.ID] = j

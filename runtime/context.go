@@ -17,30 +17,39 @@ type Context struct {
 	job *Job
 }
 
-// JobID returns the id of the job the context belongs to.
-func (c *Context) JobID() string { return c.job.ID }
-
 // RunLua runs the run-fn that is object closure of the pipeline's Program,
 // in a Lua state of the job's own restored from the binary, passing it the
 // run-time handle, and turns what it returns into outputs.
 func (c *Context) RunLua(closure int) (Outputs, error) {
+	ret, err := c.callLua(closure, "the run-fn", "", func(s *jobState) lua.LValue { return c.handle(s) })
+	if err != nil {
+		return nil, err
+	}
+	return outputsFromLua(ret)
+}
+
+// callLua restores object closure (what names it in messages) in a fresh
+// state of the job's and calls it with the argument arg makes, under the
+// run's context so that cancelling the run stops it. An error the
+// function raises is returned as Lua would print it, after raised.
+func (c *Context) callLua(closure int, what, raised string, arg func(*jobState) lua.LValue) (lua.LValue, error) {
 	s, err := c.newState()
 	if err != nil {
-		return nil, fmt.Errorf("restore the run-fn: %w", err)
+		return nil, fmt.Errorf("restore %s: %w", what, err)
 	}
 	defer s.close()
 	fn, err := s.closure(closure)
 	if err != nil {
-		return nil, fmt.Errorf("restore the run-fn: %w", err)
+		return nil, fmt.Errorf("restore %s: %w", what, err)
 	}
-	handle := c.handle(s)
+	a := arg(s)
 	s.L.SetContext(c.run.ctx)
-	if err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, handle); err != nil {
-		return nil, luaError(err)
+	if err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, a); err != nil {
+		return nil, fmt.Errorf("%s%w", raised, luaError(err))
 	}
 	ret := s.L.Get(-1)
 	s.L.Pop(1)
-	return outputsFromLua(ret)
+	return ret, nil // plain Go data, still good once the state is closed
 }
 
 // newState restores the job's own Lua state, with quire.stdlib bound to

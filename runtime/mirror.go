@@ -32,23 +32,14 @@ func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
 		c.run.opts.Console.Line(c.job.ID, fmt.Sprintf("%s is not one of the mirrored refs (%s)", push.Ref, strings.Join(refs, ", ")))
 		return nil, nil
 	}
-	s, err := c.newState()
+	ret, err := c.callLua(spec.Tag, "the :tag function", ":tag raised an error: ",
+		func(s *jobState) lua.LValue { return toLua(s.L, push.Table()) })
 	if err != nil {
 		return nil, err
 	}
-	defer s.close()
-	tagFn, err := s.closure(spec.Tag)
-	if err != nil {
-		return nil, fmt.Errorf("restore the :tag function: %w", err)
-	}
-	if err := s.L.CallByParam(lua.P{Fn: tagFn, NRet: 1, Protect: true}, toLua(s.L, push.Table())); err != nil {
-		return nil, fmt.Errorf(":tag raised an error: %w", luaError(err))
-	}
-	tagv := s.L.Get(-1)
-	s.L.Pop(1)
-	tag, ok := tagv.(lua.LString)
+	tag, ok := ret.(lua.LString)
 	if !ok {
-		return nil, fmt.Errorf(":tag returned a %s; it must return the tag name as a string", tagv.Type())
+		return nil, fmt.Errorf(":tag returned a %s; it must return the tag name as a string", ret.Type())
 	}
 	cred, err := c.run.opts.Secrets.Get(spec.Secret)
 	if err != nil {

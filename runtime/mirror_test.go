@@ -132,3 +132,29 @@ func TestMirrorTagAtAnotherCommitFails(t *testing.T) {
 		t.Errorf("%s %v", m.Status, m.Err)
 	}
 }
+
+// A :tag function that never returns is stopped by the run's
+// cancellation, as a run-fn is.
+func TestMirrorTagIsCancellable(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	dir := t.TempDir()
+	rp := compile(t, dir, `(local ci (require :quire.ci))
+(ci.mirror "file://`+mirror+`" {:secret :token :tag (fn [] (while true nil))})`)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan *runtime.Result)
+	go func() {
+		done <- runtime.Run(ctx, rp, runtime.RunOptions{
+			Push:      runtime.Push{SHA: sha, Ref: "refs/heads/main", GitDir: forge, PushedAt: time.Unix(0, 0)},
+			Workspace: dir, Jobs: 1, Console: runtime.NewConsole(io.Discard),
+		})
+	}()
+	select {
+	case res := <-done:
+		if st := res.Jobs["quire/mirror"].Status; st != runtime.StatusCancelled {
+			t.Errorf("mirror: %s, want cancelled", st)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a looping :tag function ignored the run's cancellation")
+	}
+}

@@ -14,6 +14,7 @@ import (
 type mirrorRequest struct {
 	URL        string
 	Credential string // a token, or a whole "Authorization: …" header
+	Name       string // what the credential is shown as once redacted: the secret's name
 	SHA        string
 	Tag        string
 	GitDir     string
@@ -45,7 +46,7 @@ func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.mirror(mirrorRequest{URL: spec.URL, Credential: cred, SHA: push.SHA, Tag: string(tag), GitDir: push.GitDir, Refs: refs})
+	return c.mirror(mirrorRequest{URL: spec.URL, Credential: cred, Name: spec.Secret, SHA: push.SHA, Tag: string(tag), GitDir: push.GitDir, Refs: refs})
 }
 
 // mirror tags and pushes. The credential reaches git only through the
@@ -81,7 +82,7 @@ func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
 	}
 	// The header value is a secret in its own right: make sure it is
 	// redacted even though only the token was resolved by name.
-	c.run.opts.Secrets.alsoRedact("auth-header", header)
+	c.run.opts.Secrets.alsoRedact(req.Name, header)
 	env = append(env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=http.extraHeader", "GIT_CONFIG_VALUE_0="+header, "GIT_TERMINAL_PROMPT=0")
 	pushArgv := append([]string{"git", "--git-dir", req.GitDir, "push", "--porcelain", req.URL}, req.Refs...)
 	pushArgv = append(pushArgv, "refs/tags/"+req.Tag)
@@ -130,7 +131,7 @@ func (c *Context) stdlibMirror(L *lua.LState) int {
 	opts := L.CheckTable(1)
 	str := func(k string) string { return lua.LVAsString(opts.RawGetString(k)) }
 	push := c.run.opts.Push
-	req := mirrorRequest{URL: str("url"), Credential: str("auth-header"), SHA: str("sha"), Tag: str("tag"), GitDir: str("git-dir")}
+	req := mirrorRequest{URL: str("url"), Credential: str("auth-header"), Name: "auth-header", SHA: str("sha"), Tag: str("tag"), GitDir: str("git-dir")}
 	if req.URL == "" {
 		L.RaiseError("mirror: :url is required")
 	}

@@ -18,19 +18,25 @@ type redactor struct {
 	first [256]bool    // bytes a form can start with, to skip the rest fast
 }
 
-func newRedactor(values ...map[string]string) *redactor {
+// newRedactor replaces the forms of every secret (name -> value) and every
+// derived value (value -> the name it is shown as).
+func newRedactor(secrets map[string]string, derived map[string]string) *redactor {
 	r := &redactor{}
-	for _, m := range values {
-		for name, v := range m {
-			if len(v) < minRedactLen {
-				continue
-			}
-			with := []byte("{{ " + name + " }}")
-			for _, f := range secretForms(v) {
-				r.forms = append(r.forms, redactForm{[]byte(f), with})
-				r.first[f[0]] = true
-			}
+	add := func(name, v string) {
+		if len(v) < minRedactLen {
+			return
 		}
+		with := []byte("{{ " + name + " }}")
+		for _, f := range secretForms(v) {
+			r.forms = append(r.forms, redactForm{[]byte(f), with})
+			r.first[f[0]] = true
+		}
+	}
+	for name, v := range secrets {
+		add(name, v)
+	}
+	for v, name := range derived {
+		add(name, v)
 	}
 	sort.Slice(r.forms, func(i, j int) bool { return len(r.forms[i].text) > len(r.forms[j].text) })
 	return r

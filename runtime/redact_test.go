@@ -132,4 +132,10 @@ func TestDerivedValueIsRedactedButNotASecret(t *testing.T) {
 	if v, err := s.Get("auth-header"); err == nil {
 		t.Errorf("(secret :auth-header) returned %q; a derived value is not a secret", v)
 	}
+	// Two mirrors' headers at once: the second does not unhide the first.
+	other := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:other-0123456789"))
+	s.alsoRedact("auth-header", other)
+	if got := s.Redact(header + " " + other); got != "{{ auth-header }} {{ auth-header }}" {
+		t.Errorf("with two derived values, Redact = %q", got)
+	}
 }

@@ -29,7 +29,7 @@ type Secrets struct {
 
 	mu       sync.Mutex
 	resolved map[string]string
-	derived  map[string]string // values made from secrets (a mirror's header): redacted, never returned
+	derived  map[string]string // value -> name, for values made from secrets (a mirror's header): redacted, never returned
 	warn     func(string)
 	red      *redactor // for the values resolved so far; nil when stale
 }
@@ -183,8 +183,8 @@ func (s *Secrets) alsoRedact(name, v string) {
 	if s.derived == nil {
 		s.derived = map[string]string{}
 	}
-	if s.derived[name] != v {
-		s.derived[name] = v
+	if s.derived[v] != name {
+		s.derived[v] = name
 		s.red = nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -183,7 +184,7 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	var unknown []string
 	opts.ForEach(func(k, _ lua.LValue) {
 		ks, isStr := k.(lua.LString)
-		if !isStr || !contains(mirrorFields, string(ks)) {
+		if !isStr || !slices.Contains(mirrorFields, string(ks)) {
 			unknown = append(unknown, lua.LVAsString(k))
 			if !isStr {
 				unknown[len(unknown)-1] = k.String()
@@ -364,15 +365,6 @@ func stringSeq(v lua.LValue) ([]string, error) {
 
 // typeName names a Lua value's type the way Lua's type() does.
 func typeName(v lua.LValue) string { return v.Type().String() }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // moduleName returns the require name under which t was loaded, if any.
 func (ev *evaluator) moduleName(t *lua.LTable) (string, bool) {

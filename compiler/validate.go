@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 // sources are the inputs that are not jobs.
 var sources = []string{SourcePush}
 
-func isSource(name string) bool { return contains(sources, name) }
+func isSource(name string) bool { return slices.Contains(sources, name) }
 
 // validate checks the graph rules of SPEC §2 on a pipeline whose definitions
 // were all valid, and returns every violation: unknown inputs in registration
@@ -164,7 +165,7 @@ func cycles(p *Pipeline) [][]string {
 				break
 			}
 		}
-		if len(comp) > 1 || contains(p.Job(id).Inputs, id) {
+		if len(comp) > 1 || slices.Contains(p.Job(id).Inputs, id) {
 			out = append(out, comp)
 		}
 	}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -29,7 +30,7 @@ func (c *Context) Mirror(spec MirrorSpec) (Outputs, error) {
 	refs := spec.Refs
 	if len(refs) == 0 {
 		refs = []string{push.Ref}
-	} else if !contains(refs, push.Ref) {
+	} else if !slices.Contains(refs, push.Ref) {
 		c.run.opts.Console.Line(c.job.ID, fmt.Sprintf("%s is not one of the mirrored refs (%s)", push.Ref, strings.Join(refs, ", ")))
 		return nil, nil
 	}
@@ -113,15 +114,6 @@ func pushedRefs(porcelain string) []any {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // stdlibMirror is quire.stdlib's (mirror {:url :auth-header :sha :tag

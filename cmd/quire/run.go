@@ -15,6 +15,7 @@ import (
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/compiler/fennel"
 	"github.com/quire-ci/quire/gen"
+	"github.com/quire-ci/quire/runtime"
 )
 
 const runHelp = `Run compiles FILE (default .quire/ci.fnl at the top of the repository) like
@@ -39,7 +40,7 @@ func (e *env) run(args []string) int {
 	ref := fs.String("ref", "", "the ref to run for (default: the current branch)")
 	fs.String("sha", "", "the commit to run (default: what REF points at)")
 	fs.Int("jobs", 0, "run up to `N` jobs at once (default: the number of CPUs)")
-	fs.String("config", "", "the secrets config `FILE` (default /var/quire/config.fnl, else none)")
+	fs.String("config", "", "the secrets config `FILE` (default "+runtime.DefaultConfig+", else none)")
 	fs.Bool("keep-workspace", false, "keep the checked-out tree after the run")
 	fs.String("runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
 	fs.Duration("timeout", 0, "stop the run after this long (e.g. 30m)")

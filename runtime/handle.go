@@ -298,7 +298,7 @@ func commandEnv(env []string, secrets *Secrets) []string {
 		secret[name] = true
 	}
 	out := make([]string, 0, len(env))
-	for _, kv := range hookFreeEnv(env) {
+	for _, kv := range HookFreeEnv(env) {
 		if k, _, _ := strings.Cut(kv, "="); !secret[k] {
 			out = append(out, kv)
 		}

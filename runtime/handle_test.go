@@ -66,7 +66,7 @@ func runFennel(t *testing.T, src string, secrets *runtime.Secrets) *harness {
 	res := runtime.Run(context.Background(), rp, runtime.RunOptions{
 		Push:      runtime.Push{SHA: "abc123", Ref: "refs/heads/main", PushedAt: time.Unix(0, 0), GitDir: "/srv/git/app.git"},
 		Workspace: ws, Jobs: 1, Console: con, Log: log, Secrets: secrets,
-		Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FROM_RUN=run-env", "GIT_DIR=/srv/git/app.git", "GIT_QUARANTINE_PATH=/q"},
+		Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FROM_RUN=run-env", "GIT_DIR=/srv/git/app.git", "GIT_QUARANTINE_PATH=/q", "GIT_COMMON_DIR=/c"},
 	})
 	log.Finish("done", "")
 	return &harness{res: res, console: out.String(), runDir: log.Dir, workspace: ws}
@@ -285,10 +285,10 @@ func TestHookVariablesAreNotPassedOn(t *testing.T) {
 	h := runFennel(t, `(local ci (require :quire.ci))
 (ci.job :env [:quire/push]
   (fn [{: sh : env}]
-    {:seen (. (sh "echo ${GIT_DIR-unset} ${GIT_QUARANTINE_PATH-unset} $FROM_RUN") :stdout)
+    {:seen (. (sh "echo ${GIT_DIR-unset} ${GIT_QUARANTINE_PATH-unset} ${GIT_COMMON_DIR-unset} $FROM_RUN") :stdout)
      :via-env (tostring (env "GIT_DIR"))}))`, nil)
 	out := h.outputs(t, "env")
-	if out["seen"] != "unset unset run-env\n" || out["via-env"] != "nil" {
+	if out["seen"] != "unset unset unset run-env\n" || out["via-env"] != "nil" {
 		t.Errorf("outputs %v: hook variables leaked into the job", out)
 	}
 }

@@ -192,7 +192,7 @@ func startDetached(queue []runSpec) error {
 		return err
 	}
 	cmd := exec.Command(self, "run-queue", qf.Name())
-	cmd.Env = hookFreeEnv(os.Environ())
+	cmd.Env = HookFreeEnv(os.Environ())
 	cmd.Dir = "/"
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
@@ -250,7 +250,7 @@ func staleness(p *Pipeline, gitDir, sha string) string {
 		return ""
 	}
 	cmd := exec.Command("git", "--git-dir", gitDir, "cat-file", "blob", sha+":"+PipelinePath)
-	cmd.Env = hookFreeEnv(os.Environ())
+	cmd.Env = HookFreeEnv(os.Environ())
 	src, err := cmd.Output()
 	return stalenessOf(p, sha, src, err == nil)
 }

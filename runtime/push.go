@@ -118,7 +118,7 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 // git runs a git command against gitDir and returns its trimmed output.
 func git(gitDir string, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"--git-dir", gitDir}, args...)...)
-	cmd.Env = hookFreeEnv(os.Environ())
+	cmd.Env = HookFreeEnv(os.Environ())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -134,13 +134,15 @@ func git(gitDir string, args ...string) (string, error) {
 	return strings.TrimRight(string(out), "\n"), nil
 }
 
-// hookEnv are the variables git sets for hooks; commands of a run must not
-// inherit them, or a `git` in a job would act on the pushed-to repository.
-var hookEnv = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_QUARANTINE_PATH",
+// hookEnv are the variables that point git at a repository, which git
+// sets for hooks; commands of a run must not inherit them, or a `git` in a
+// job would act on the pushed-to repository.
+var hookEnv = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_QUARANTINE_PATH", "GIT_COMMON_DIR",
 	"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PUSH_OPTION_COUNT", "GIT_PREFIX"}
 
-// hookFreeEnv returns env without git's hook variables.
-func hookFreeEnv(env []string) []string {
+// HookFreeEnv returns env without git's hook variables (and push options),
+// so that the directory a git command is given decides its repository.
+func HookFreeEnv(env []string) []string {
 	out := env[:0:0]
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")

@@ -16,7 +16,7 @@ import (
 // returns the commit's id, which git records in the archive.
 func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", rev+"^{commit}")
-	cmd.Env = hookFreeEnv(os.Environ())
+	cmd.Env = HookFreeEnv(os.Environ())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", err

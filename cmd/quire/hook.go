@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/quire-ci/quire/runtime"
 )
 
 const hookHelp = `Install copies BIN (a binary written by quire compile) into the hooks
@@ -171,7 +173,7 @@ func hooksDir(repo string) (string, error) {
 // another repository, and returns its trimmed output.
 func gitOut(dir string, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = withoutGitRepoEnv(os.Environ())
+	cmd.Env = runtime.HookFreeEnv(os.Environ())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -182,22 +184,6 @@ func gitOut(dir string, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// withoutGitRepoEnv drops the variables that choose a repository for git,
-// so that the directory given decides.
-func withoutGitRepoEnv(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX",
-			"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }
 
 // installHook copies bin to target with mode 0755, atomically: git sees

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/quire-ci/quire/compiler"
@@ -50,12 +51,10 @@ func (e *env) compile(args []string) int {
 		return compiler.Load(file, compiler.Options{FennelPath: fnl})
 	}
 
-	if *emitDir != "" {
-		if status := e.emitGo(load, file, *emitDir); status != exitOK || !outGiven {
-			return status
-		}
+	if *emitDir != "" && !outGiven {
+		return e.emitGo(load, *emitDir)
 	}
-	_, err = gen.Build(context.Background(), gen.BuildOptions{
+	res, err := gen.Build(context.Background(), gen.BuildOptions{
 		File:         file,
 		Out:          *out,
 		FennelPath:   fnl,
@@ -68,11 +67,20 @@ func (e *env) compile(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
+	if *emitDir != "" {
+		// The program the binary was built from (or found in the cache):
+		// ci.fnl is evaluated once, not again to emit it.
+		src, err := os.ReadFile(res.Source)
+		if err != nil {
+			return e.fail(err)
+		}
+		return e.writeProgram(*emitDir, src, nil)
+	}
 	return exitOK
 }
 
-// emitGo writes the generated program for file into dir.
-func (e *env) emitGo(load func() (*compiler.Pipeline, error), file, dir string) int {
+// emitGo writes the generated program into dir, without building it.
+func (e *env) emitGo(load func() (*compiler.Pipeline, error), dir string) int {
 	p, err := load()
 	if err != nil {
 		return e.fail(err)
@@ -82,6 +90,12 @@ func (e *env) emitGo(load func() (*compiler.Pipeline, error), file, dir string) 
 	if src == nil {
 		return e.fail(emitErr)
 	}
+	return e.writeProgram(dir, src, emitErr)
+}
+
+// writeProgram writes main.go (src), go.mod and go.sum into dir; emitErr
+// is why src could not be formatted, if it could not.
+func (e *env) writeProgram(dir string, src []byte, emitErr error) int {
 	m, err := gen.Self()
 	if err != nil {
 		return e.fail(err)

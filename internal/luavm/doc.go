@@ -40,8 +40,9 @@
 // with %f, for string.find, match, gmatch and gsub), math.go (math.huge),
 // debuginfo.go (debug.getinfo), iolib.go, load.go (load, loadstring,
 // loadfile, dofile, require and package.loaders). FixBuiltins installs them
-// all; the generated binary calls it on its run-time state so that a run-fn
-// computes at run time what it computed at compile time.
+// all, and every state NewState makes (the generated binary's run-time
+// states included) has them, so that a run-fn computes at run time what it
+// computed at compile time.
 //
 // The tests are the evidence: each correction has a table of Lua snippets
 // with the output of lua5.1, which the tests check against both the real

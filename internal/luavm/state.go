@@ -112,14 +112,11 @@ var sandboxTemplate = sync.OnceValue(func() *lua.LState {
 func newSandbox() *lua.LState {
 	tmpl := sandboxTemplate()
 	L := lua.NewState(sandboxOptions)
-	c := tableCopier{L: L, copies: map[*lua.LTable]*lua.LTable{tmpl.G.Global: L.G.Global}}
-	c.into(L.G.Global, tmpl.G.Global)
 	tmplRegistry := tmpl.Get(lua.RegistryIndex).(*lua.LTable)
 	registry := L.Get(lua.RegistryIndex).(*lua.LTable)
-	if loaded, ok := tmplRegistry.RawGetString("_LOADED").(*lua.LTable); ok {
-		registry.RawSetString("_LOADED", c.value(loaded))
-	}
-	registry.RawSetString(fixedKey, lua.LTrue)
+	c := tableCopier{L: L, copies: map[*lua.LTable]*lua.LTable{tmpl.G.Global: L.G.Global, tmplRegistry: registry}}
+	c.into(L.G.Global, tmpl.G.Global)
+	c.into(registry, tmplRegistry) // _LOADED, FixBuiltins' mark, whatever else
 	if mt, ok := tmpl.GetMetatable(lua.LString("")).(*lua.LTable); ok {
 		L.SetMetatable(lua.LString(""), c.value(mt))
 	}
@@ -161,6 +158,11 @@ func (c *tableCopier) into(dst, src *lua.LTable) {
 	}
 }
 
+// sandboxLibs are the libraries of a sandboxed state. Sandboxed states
+// share the template's Go functions (newSandbox), which is only sound for
+// functions that hold no table of their own: io's (its default files) and
+// package's (require's loaders) do, so besides being host access they must
+// stay out. TestSandboxSharesNoMutableState checks it.
 var sandboxLibs = map[string]bool{
 	lua.BaseLibName:   true,
 	lua.TabLibName:    true,
@@ -190,9 +192,9 @@ const fixedKey = "quire.luavm.fixed"
 
 // FixBuiltins installs Lua 5.1's behaviour into the libraries L already
 // has (FIDELITY.md §2); a library or function L lacks stays absent, and a
-// second call does nothing. NewState calls it; the generated binary calls
-// it on its run-time state so a run-fn computes at run time what it
-// computed at compile time.
+// second call does nothing. NewState calls it (once, on the template, for
+// sandboxed states), so a run-fn computes at run time what it computed at
+// compile time.
 func FixBuiltins(L *lua.LState) {
 	registry := L.Get(lua.RegistryIndex)
 	if L.GetField(registry, fixedKey) != lua.LNil {

@@ -156,3 +156,33 @@ func TestSandboxStatesInParallel(t *testing.T) {
 		}
 	}
 }
+
+// Sandboxed states share the template's Go functions, which is sound only
+// while none of them holds a table or userdata of its own (sandboxLibs)
+// and none hands out the template's globals.
+func TestSandboxSharesNoMutableState(t *testing.T) {
+	tmpl := sandboxTemplate()
+	tmpl.G.Global.ForEach(func(k, v lua.LValue) {
+		check := func(name string, v lua.LValue) {
+			fn, ok := v.(*lua.LFunction)
+			if !ok {
+				return
+			}
+			for i, uv := range fn.Upvalues {
+				switch uv.Value().(type) {
+				case *lua.LTable, *lua.LUserData:
+					t.Errorf("%s: upvalue %d is a %s, which every sandboxed state would share", name, i+1, uv.Value().Type())
+				}
+			}
+		}
+		check(lua.LVAsString(k), v)
+		if lib, ok := v.(*lua.LTable); ok && lib != tmpl.G.Global {
+			lib.ForEach(func(f, fv lua.LValue) { check(lua.LVAsString(k)+"."+lua.LVAsString(f), fv) })
+		}
+	})
+	L := NewState(Options{Sandbox: true})
+	defer L.Close()
+	if out := runIn(t, L, `print(getfenv(string.format) == _G, getfenv(pairs) == _G)`); out != "true\ttrue\n" {
+		t.Errorf("a shared function's environment is not the state's own globals: %q", out)
+	}
+}

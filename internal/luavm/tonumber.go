@@ -16,10 +16,7 @@ import (
 // integers and hex floats, "inf"/"nan", C whitespace around the number, and
 // the text ends at a NUL. With a base other than 10 it uses strtoul.
 func baseToNumber(L *lua.LState) int {
-	base := 10
-	if L.Get(2) != lua.LNil {
-		base = int(checkInteger(L, 2))
-	}
+	base := int(optInt(L, 2, 10)) // luaL_optint: a C int, as Lua 5.1 reads it
 	if base == 10 {
 		v := L.Get(1)
 		if L.GetTop() < 1 {

@@ -36,6 +36,7 @@ func TestToNumberLikeLua51(t *testing.T) {
 	cases = append(cases,
 		luaCase{`print(pcall(tonumber, "10", 1))`, "false\tbad argument #2 to '?' (base out of range)\n"},
 		luaCase{`print(pcall(tonumber, "10", 37))`, "false\tbad argument #2 to '?' (base out of range)\n"},
+		luaCase{`print(pcall(tonumber, "10", 2^32+2))`, "true\t2\n"}, // the base is a C int
 		luaCase{`print(pcall(tonumber))`, "false\tbad argument #1 to '?' (value expected)\n"},
 		luaCase{`print(pcall(tonumber, "10", "x"))`, "false\tbad argument #2 to '?' (number expected, got string)\n"},
 		luaCase{`print(pcall(tonumber, nil, 16))`, "false\tbad argument #1 to '?' (string expected, got nil)\n"},

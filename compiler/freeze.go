@@ -336,6 +336,7 @@ func (fz *freezer) proto(p *lua.FunctionProto) int {
 // defined itself are frozen with it instead.
 func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int) {
 	libReg := map[int]string{} // register -> library table loaded into it
+	strReg := map[int]string{} // register -> string constant loaded into it (os[k])
 	requireReg := -1           // register holding require, for require("name")
 	for pc, inst := range p.Code {
 		op := int(inst >> 26)
@@ -359,6 +360,12 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 			}
 		}
 		switch op {
+		case lua.OP_LOADK:
+			delete(libReg, a)
+			delete(strReg, a)
+			if k, ok := p.Constants[inst&0x3ffff].(lua.LString); ok {
+				strReg[a] = string(k)
+			}
 		case lua.OP_GETGLOBAL, lua.OP_SETGLOBAL:
 			name := lua.LVAsString(p.Constants[inst&0x3ffff])
 			delete(libReg, a)
@@ -386,16 +393,28 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 				delete(libReg, a+1)
 			}
 			delete(libReg, a)
-			if !ok || c < 256 {
+			if !ok {
 				continue
 			}
-			field := lua.LVAsString(p.Constants[c-256])
+			var field string
+			if c >= 256 {
+				field = lua.LVAsString(p.Constants[c-256])
+			} else if field, ok = strReg[c]; !ok {
+				continue // a field computed at run time
+			}
 			full := lib + "." + field
 			if _, isFn := fz.sandboxField(lib, field); !isFn {
 				fz.failAt(source, line, full, "uses %s, which run-fns do not have at run time", full)
 			}
 		default:
 			delete(libReg, a)
+		}
+		switch op {
+		case lua.OP_LOADK: // sets strReg itself
+		case lua.OP_CALL, lua.OP_VARARG, lua.OP_LOADNIL, lua.OP_TFORLOOP:
+			clear(strReg) // these write several registers
+		default:
+			delete(strReg, a)
 		}
 	}
 }

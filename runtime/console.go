@@ -61,16 +61,15 @@ func (c *Console) Printf(format string, args ...any) {
 
 // Stream returns a writer that turns a command's output into whole lines of
 // the job's.
-func (c *Console) Stream(job, prefix string) *lineWriter {
-	return &lineWriter{con: c, job: job, prefix: prefix}
+func (c *Console) Stream(job string) *lineWriter {
+	return &lineWriter{con: c, job: job}
 }
 
 // A lineWriter buffers partial lines until their newline arrives.
 type lineWriter struct {
-	con    *Console
-	job    string
-	prefix string
-	buf    bytes.Buffer
+	con *Console
+	job string
+	buf bytes.Buffer
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
@@ -81,7 +80,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 			break
 		}
 		line := w.buf.Next(i + 1)
-		w.con.Line(w.job, w.prefix+string(bytes.TrimRight(line, "\r\n")))
+		w.con.Line(w.job, string(bytes.TrimRight(line, "\r\n")))
 	}
 	// A line without end that grows past 64 KiB is written in pieces
 	// rather than held forever.
@@ -94,7 +93,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // Flush writes what remains of an unfinished last line.
 func (w *lineWriter) Flush() {
 	if w.buf.Len() > 0 {
-		w.con.Line(w.job, w.prefix+w.buf.String())
+		w.con.Line(w.job, w.buf.String())
 		w.buf.Reset()
 	}
 }

@@ -15,10 +15,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// primitives are the runtime handle's keys, in the order error messages
-// list them.
-var primitives = []string{"sh", "secret", "jobs", "log", "env"}
-
 // handle fills quire.ci's runtime table with the job's primitives and
 // returns it: the run-fn's only argument. Any other key raises.
 func (c *Context) handle(s *jobState) *lua.LTable {
@@ -119,8 +115,8 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 	start := time.Now()
 
 	var stdout, stderr bytes.Buffer
-	outLines := r.opts.Console.Stream(id, "")
-	errLines := r.opts.Console.Stream(id, "")
+	outLines := r.opts.Console.Stream(id)
+	errLines := r.opts.Console.Stream(id)
 	outRed := newStreamRedactor(r.opts.Secrets, func(b []byte) {
 		r.opts.Log.Output(id, "stdout", b)
 		outLines.Write(b)

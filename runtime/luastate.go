@@ -36,11 +36,7 @@ func newJobState(L *lua.LState, prog *frozen.Program, stdlib func(*lua.LState) *
 	}
 	s.ci.RawSetString("runtime", L.NewTable())
 	s.modules["quire.ci"] = s.ci
-	if stdlib != nil {
-		s.modules["quire.stdlib"] = stdlib(L)
-	} else {
-		s.modules["quire.stdlib"] = L.NewTable()
-	}
+	s.modules["quire.stdlib"] = stdlib(L)
 	L.SetGlobal("require", L.NewFunction(s.require))
 
 	r, err := frozen.NewRestorer(prog, L.G.Global, s.builtin)

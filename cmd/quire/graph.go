@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -30,20 +31,10 @@ func (e *env) graph(args []string) int {
 	}
 	defer p.Close()
 
-	out, err := runtime.Graph(graphPipeline(p), *format)
+	out, err := runtime.Graph(interp.Pipeline(p), *format)
 	if err != nil {
 		return e.fail(err)
 	}
 	fmt.Fprint(e.stdout, out)
 	return exitOK
-}
-
-// graphPipeline is the part of p that runtime.Graph draws: the jobs'
-// ids and inputs, and the order.
-func graphPipeline(p *compiler.Pipeline) *runtime.Pipeline {
-	rp := &runtime.Pipeline{File: p.File, Order: append([]string(nil), p.Order...)}
-	for _, j := range p.Jobs {
-		rp.Jobs = append(rp.Jobs, &runtime.Job{ID: j.ID, Inputs: append([]string(nil), j.Inputs...)})
-	}
-	return rp
 }

@@ -305,9 +305,6 @@ func (c *Compiler) SetPaths(dir string) {
 	}
 }
 
-// Module returns the fennel module table.
-func (c *Compiler) Module() *lua.LTable { return c.mod }
-
 // unclosedOpener finds the opening delimiter that is never closed in src:
 // the innermost one still open at the end of the file. It skips strings and
 // comments the way Fennel's reader does. It returns a 1-based line and column.

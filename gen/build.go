@@ -168,23 +168,15 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	if src == nil {
 		return nil, emitErr
 	}
-	srcDir, err := b.Module.Extract(b.CacheDir)
-	if err != nil {
-		return nil, err
-	}
-	gomod, err := b.Module.GoMod(srcDir)
-	if err != nil {
-		return nil, err
-	}
-	gosum, err := b.Module.GoSum()
+	files, err := b.Module.moduleFiles(b.CacheDir, src)
 	if err != nil {
 		return nil, err
 	}
 	h := sha256.New()
 	h.Write(b.toolKey)
-	for _, part := range [][]byte{src, gomod, gosum} {
-		fmt.Fprintf(h, "%d:", len(part))
-		h.Write(part)
+	for _, f := range files {
+		fmt.Fprintf(h, "%d:", len(f.data))
+		h.Write(f.data)
 	}
 	bkey := hexSum(h)[:32]
 	bdir := filepath.Join(b.CacheDir, buildSubdir, bkey)
@@ -194,16 +186,8 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	if _, err := os.Stat(filepath.Join(bdir, binaryName)); err == nil && !b.Force && emitErr == nil {
 		res.Cached = true
 	} else {
-		if err := os.MkdirAll(bdir, 0o755); err != nil {
+		if err := writeFiles(bdir, files); err != nil {
 			return nil, fmt.Errorf("build %s: %w", b.File, err)
-		}
-		for _, f := range []struct {
-			name string
-			data []byte
-		}{{"main.go", src}, {"go.mod", gomod}, {"go.sum", gosum}} {
-			if err := writeFileAtomic(filepath.Join(bdir, f.name), f.data, 0o644); err != nil {
-				return nil, fmt.Errorf("build %s: %w", b.File, err)
-			}
 		}
 		fmt.Fprintf(b.progress, "quire: building %s (go build)…\n", b.Out)
 		start := time.Now()

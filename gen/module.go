@@ -191,27 +191,48 @@ func modfileQuote(s string) string {
 // main.go, go.mod and go.sum, each replaced atomically. The module builds
 // against the quire source extracted under cacheDir.
 func (m *Module) WriteModule(dir, cacheDir string, mainGo []byte) error {
-	srcDir, err := m.Extract(cacheDir)
+	files, err := m.moduleFiles(cacheDir, mainGo)
 	if err != nil {
 		return err
+	}
+	if err := writeFiles(dir, files); err != nil {
+		return fmt.Errorf("write the generated program: %w", err)
+	}
+	return nil
+}
+
+// A moduleFile is one file of a generated program's module.
+type moduleFile struct {
+	name string
+	data []byte
+}
+
+// moduleFiles returns main.go (mainGo), go.mod and go.sum of the module
+// for mainGo, extracting quire's source under cacheDir if need be.
+func (m *Module) moduleFiles(cacheDir string, mainGo []byte) ([]moduleFile, error) {
+	srcDir, err := m.Extract(cacheDir)
+	if err != nil {
+		return nil, err
 	}
 	gomod, err := m.GoMod(srcDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	gosum, err := m.GoSum()
 	if err != nil {
+		return nil, err
+	}
+	return []moduleFile{{"main.go", mainGo}, {"go.mod", gomod}, {"go.sum", gosum}}, nil
+}
+
+// writeFiles writes files into dir, each replaced atomically.
+func writeFiles(dir string, files []moduleFile) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write the generated program: %w", err)
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"main.go", mainGo}, {"go.mod", gomod}, {"go.sum", gosum}} {
+	for _, f := range files {
 		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
-			return fmt.Errorf("write the generated program: %w", err)
+			return err
 		}
 	}
 	return nil

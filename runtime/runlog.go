@@ -52,7 +52,11 @@ type RunLog struct {
 	state      runState
 	lastWrite  time.Time   // of state.json
 	flushTimer *time.Timer // pending write of state.json, if any
-	err        error       // the first write error; the run goes on without its log
+	snapshots  uint64      // state.json encodings made
+
+	writing  sync.Mutex // held to write state.json
+	wroteSeq uint64     // the snapshot in state.json; under writing
+	err      error      // the first write error; the run goes on without its log
 }
 
 type runState struct {
@@ -99,7 +103,7 @@ func CreateRunLog(runsDir string, meta Meta, jobs []string, redact func(string) 
 	for _, id := range jobs {
 		l.state.Jobs[id] = &jobRecord{Status: string(StatusPending)}
 	}
-	if err := l.writeState(); err != nil {
+	if err := writeFileAtomic(filepath.Join(dir, "state.json"), l.snapshotState().data); err != nil {
 		return nil, err
 	}
 	go l.writeLines()
@@ -359,13 +363,14 @@ func (l *RunLog) writeStateSoon() {
 	if l.flushTimer == nil {
 		l.flushTimer = time.AfterFunc(max(0, stateInterval-time.Since(l.lastWrite)), func() {
 			l.mu.Lock()
-			defer l.mu.Unlock()
 			l.flushTimer = nil
-			if l.state.Finished == "" {
-				if err := l.writeState(); err != nil {
-					l.fail(err)
-				}
+			if l.state.Finished != "" {
+				l.mu.Unlock()
+				return // Finish wrote the final state
 			}
+			snap := l.snapshotState()
+			l.mu.Unlock()
+			l.writeSnapshot(snap)
 		})
 	}
 }
@@ -398,7 +403,6 @@ func (l *RunLog) Finish(status, message string) {
 	l.sending.Unlock()
 	<-l.written
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.flushTimer != nil {
 		l.flushTimer.Stop()
 		l.flushTimer = nil
@@ -406,9 +410,11 @@ func (l *RunLog) Finish(status, message string) {
 	l.state.Status = status
 	l.state.Message = l.redact(message)
 	l.state.Finished = stamp(time.Now())
-	if err := l.writeState(); err != nil {
-		l.fail(err)
-	}
+	snap := l.snapshotState()
+	l.mu.Unlock()
+	l.writeSnapshot(snap)
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	var errs []error
 	for _, f := range l.files {
 		errs = append(errs, f.w.Close())
@@ -418,9 +424,36 @@ func (l *RunLog) Finish(status, message string) {
 	}
 }
 
-func (l *RunLog) writeState() error {
+// A stateSnapshot is state.json's contents at one moment; seq orders
+// snapshots so that an older one never replaces a newer file.
+type stateSnapshot struct {
+	data []byte
+	seq  uint64
+}
+
+// snapshotState encodes the state now. l.mu is held.
+func (l *RunLog) snapshotState() stateSnapshot {
 	l.lastWrite = time.Now()
-	return writeFileAtomic(filepath.Join(l.Dir, "state.json"), mustJSON(l.state))
+	l.snapshots++
+	return stateSnapshot{mustJSON(l.state), l.snapshots}
+}
+
+// writeSnapshot writes state.json without holding l.mu, so that jobs
+// changing state do not wait on the file system; a snapshot older than
+// the one written last is dropped.
+func (l *RunLog) writeSnapshot(snap stateSnapshot) {
+	l.writing.Lock()
+	var err error
+	if snap.seq > l.wroteSeq {
+		err = writeFileAtomic(filepath.Join(l.Dir, "state.json"), snap.data)
+		l.wroteSeq = snap.seq
+	}
+	l.writing.Unlock()
+	if err != nil {
+		l.mu.Lock()
+		l.fail(err)
+		l.mu.Unlock()
+	}
 }
 
 // redactData redacts every string in plain data.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,11 +34,23 @@ func (c *Console) SetRedactor(redact func(string) string) {
 	c.mu.Unlock()
 }
 
-// Line writes one line of a job's output.
+// Line writes one line of a job's output. Text of several lines (a message
+// or an error with newlines in it) gets the job's prefix on each, so that
+// every console line says whose it is; it is redacted whole first, since a
+// secret may itself span lines.
 func (c *Console) Line(job, text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "[%s] %s\n", job, c.redact(text))
+	text = strings.TrimSuffix(c.redact(text), "\n")
+	var b strings.Builder
+	for line := range strings.SplitSeq(text, "\n") {
+		b.WriteString("[")
+		b.WriteString(job)
+		b.WriteString("] ")
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	io.WriteString(c.w, b.String())
 }
 
 // State writes a job's change of state; d is how long it ran, if it

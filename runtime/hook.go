@@ -79,7 +79,7 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	fs := flag.NewFlagSet(prog+" post-receive", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var spec runSpec
-	runFlags(fs, &spec)
+	sharedFlags(fs, &spec)
 	wait := fs.Bool("wait", false, "run in the foreground and exit with the runs' status")
 	maxRuns := fs.Int("max-runs", DefaultMaxRuns, "start at most N runs for one push (0: no limit)")
 	if err := fs.Parse(args); err != nil {

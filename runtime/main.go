@@ -32,12 +32,24 @@ Usage:
   %[1]s graph [--format dot|mermaid]                     print the job graph
   %[1]s version                                          print quire's version and the ci.fnl hash
 
-Flags of run:
+Flags of run and post-receive:
+  --git-dir DIR     the repository (post-receive: default $GIT_DIR, else the current one)
   --jobs N          run up to N jobs at once (default: the number of CPUs)
   --config FILE     the secrets config (default %[3]s, else none)
   --keep-workspace  keep the checked-out tree after the run
   --runs-dir DIR    where run logs go (default GIT_DIR/quire/runs)
   --timeout D       stop the run after D (e.g. 30m)
+
+Flags of run only:
+  --ref REF         the ref that was pushed, e.g. refs/heads/main
+  --sha SHA         the pushed commit (default: what the ref points at)
+  --previous-sha SHA  what the ref pointed at before the push
+  --run-id ID       the run's id (default: made from the time)
+  --no-stale-check  do not compare the pushed .quire/ci.fnl with the compiled one
+
+Flags of post-receive only:
+  --wait            run in the foreground, one run after another, and exit with their status
+  --max-runs N      start at most N runs for one push (default 100; 0: no limit)
 `
 
 // Main is the generated binary's main: it reads os.Args and returns the
@@ -122,18 +134,26 @@ type runSpec struct {
 	PushedAt time.Time
 }
 
-// runFlags defines the flags of `run` (and the options post-receive passes
-// on to the runs it starts).
-func runFlags(fs *flag.FlagSet, spec *runSpec) {
+// sharedFlags defines the flags that `run` and `post-receive` both take:
+// how a run is carried out, whichever ref it is for. post-receive passes
+// them on to the runs it starts.
+func sharedFlags(fs *flag.FlagSet, spec *runSpec) {
 	fs.StringVar(&spec.GitDir, "git-dir", "", "the repository that was pushed to")
-	fs.StringVar(&spec.Ref, "ref", "", "the ref that was pushed, e.g. refs/heads/main")
-	fs.StringVar(&spec.SHA, "sha", "", "the pushed commit (default: what the ref points at)")
-	fs.StringVar(&spec.PreviousSHA, "previous-sha", "", "what the ref pointed at before the push, if anything")
 	fs.IntVar(&spec.Jobs, "jobs", 0, "run up to N jobs at once (default: the number of CPUs)")
 	fs.StringVar(&spec.Config, "config", "", "the secrets config (default "+DefaultConfig+", else none)")
 	fs.BoolVar(&spec.KeepWorkspace, "keep-workspace", false, "keep the checked-out tree after the run")
 	fs.StringVar(&spec.RunsDir, "runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
 	fs.DurationVar(&spec.Timeout, "timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
+}
+
+// runFlags defines the flags of `run`: the shared ones and those naming
+// the one ref it runs for, which post-receive reads from its input
+// instead (and so rejects as flags rather than ignore them).
+func runFlags(fs *flag.FlagSet, spec *runSpec) {
+	sharedFlags(fs, spec)
+	fs.StringVar(&spec.Ref, "ref", "", "the ref that was pushed, e.g. refs/heads/main")
+	fs.StringVar(&spec.SHA, "sha", "", "the pushed commit (default: what the ref points at)")
+	fs.StringVar(&spec.PreviousSHA, "previous-sha", "", "what the ref pointed at before the push, if anything")
 	fs.StringVar(&spec.RunID, "run-id", "", "the run's id (default: made from the time)")
 	fs.BoolVar(&spec.NoStaleCheck, "no-stale-check", false, "do not compare the pushed .quire/ci.fnl with the compiled one (quire run just compiled it)")
 }

@@ -119,13 +119,31 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 // running. The worker that settles a job runs the job it made ready
 // itself, so a chain passes from job to job within one goroutine instead
 // of waking another twice a job.
+//
+// Changes of state are made under r.mu, but written to the console and
+// the run log only once it is released: a slow terminal or disk must not
+// hold up the other workers' scheduling. Each job's lines still come in
+// order, since one worker writes all of a job's changes.
 func (r *run) work(g *schedule) {
+	var notes []func() // console and log writes of changes made under r.mu
+	say := func() {
+		for _, f := range notes {
+			f()
+		}
+		notes = notes[:0]
+	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	for {
 		if g.ready.Len() == 0 {
+			if len(notes) > 0 {
+				r.mu.Unlock()
+				say()
+				r.mu.Lock()
+				continue // the schedule may have moved meanwhile
+			}
 			if g.running == 0 {
 				g.idle.Broadcast() // every job has ended: release the others
+				r.mu.Unlock()
 				return
 			}
 			g.idle.Wait()
@@ -136,22 +154,27 @@ func (r *run) work(g *schedule) {
 		res := r.results[j.ID]
 		if r.ctx.Err() != nil {
 			res.Status = StatusCancelled
-			r.opts.Console.State(j.ID, "cancelled before it started", 0)
-			r.opts.Log.JobState(j.ID, *res)
-			r.settle(g, i)
+			snap := *res
+			notes = append(notes, func() {
+				r.opts.Console.State(j.ID, "cancelled before it started", 0)
+				r.opts.Log.JobState(j.ID, snap)
+			})
+			r.settle(g, i, &notes)
 			continue
 		}
 		res.Status = StatusRunning
 		res.Started = time.Now()
 		g.running++
-		r.opts.Console.State(j.ID, "started", 0)
-		r.opts.Log.JobState(j.ID, *res)
-		r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
+		snap := *res
 		r.mu.Unlock()
+		say()
+		r.opts.Console.State(j.ID, "started", 0)
+		r.opts.Log.JobState(j.ID, snap)
+		r.opts.Log.Event(j.ID, "job-start", nil) // so every job that ran has a log
 		r.execute(j)
 		r.mu.Lock()
 		g.running--
-		r.settle(g, i)
+		r.settle(g, i, &notes)
 		if g.ready.Len() > 1 {
 			g.idle.Broadcast() // more ready than this worker takes next
 		}
@@ -195,8 +218,9 @@ func newSchedule(p *Pipeline, mu *sync.Mutex) *schedule {
 // settle updates the schedule for job i, which has ended: its dependents
 // are one input closer to ready, or, if it did not succeed or skip, blocked
 // along with everything downstream of them, reported in registration
-// order. r.mu is held.
-func (r *run) settle(g *schedule, i int) {
+// order. r.mu is held; what is to be said of the blocked jobs is added to
+// notes.
+func (r *run) settle(g *schedule, i int, notes *[]func()) {
 	var blocked []int
 	ok := func(i int) bool {
 		st := r.results[r.p.Jobs[i].ID].Status
@@ -226,10 +250,13 @@ func (r *run) settle(g *schedule, i int) {
 	sort.Ints(blocked)
 	for _, b := range blocked {
 		id := r.p.Jobs[b].ID
-		r.opts.Console.State(id, "blocked", 0, "an input failed")
-		r.opts.Log.JobState(id, *r.results[id])
-		r.opts.Log.Event(id, "blocked", map[string]any{"reason": "an input failed"})
-		r.opts.Log.CloseJob(id)
+		snap := *r.results[id]
+		*notes = append(*notes, func() {
+			r.opts.Console.State(id, "blocked", 0, "an input failed")
+			r.opts.Log.JobState(id, snap)
+			r.opts.Log.Event(id, "blocked", map[string]any{"reason": "an input failed"})
+			r.opts.Log.CloseJob(id)
+		})
 	}
 }
 

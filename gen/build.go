@@ -102,7 +102,11 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.build(ctx)
+	res, err := b.build(ctx)
+	if err == nil {
+		_ = trimCache(b.CacheDir, time.Now()) // housekeeping: never fails a compile
+	}
+	return res, err
 }
 
 type builder struct {
@@ -185,6 +189,7 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	done := "cached: the generated program is unchanged"
 	if _, err := os.Stat(filepath.Join(bdir, binaryName)); err == nil && !b.Force && emitErr == nil {
 		res.Cached = true
+		markUsed(filepath.Join(bdir, binaryName), time.Now())
 	} else {
 		if err := writeFiles(bdir, files); err != nil {
 			return nil, fmt.Errorf("build %s: %w", b.File, err)
@@ -259,6 +264,9 @@ func (b *builder) lookup(ikey string) (string, bool) {
 	if _, err := os.Stat(filepath.Join(bdir, binaryName)); err != nil {
 		return "", false
 	}
+	now := time.Now()
+	markUsed(filepath.Join(b.CacheDir, indexSubdir, ikey), now)
+	markUsed(filepath.Join(bdir, binaryName), now)
 	return bdir, true
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/quire-ci/quire"
 )
@@ -77,6 +78,7 @@ func (m *Module) Hash() string { return m.hash }
 func (m *Module) Extract(cacheDir string) (string, error) {
 	dir := filepath.Join(cacheDir, srcSubdir, m.hash[:32])
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		markUsed(dir, time.Now())
 		return dir, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {

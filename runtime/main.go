@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -228,9 +229,28 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		commit string
 		err    error
 	}
+	// The run locks its directory before it makes its workspace, and
+	// holds the lock to the end, so that a later run can tell a workspace
+	// whose run died (and remove it) from one still in use.
+	var lock *os.File
+	lockDir := sync.OnceValue(func() (err error) {
+		lock, err = lockRunDir(runDir)
+		return err
+	})
+	defer func() {
+		if lock != nil {
+			lock.Close()
+		}
+	}()
+	makeWorkspace := func() error {
+		if err := lockDir(); err != nil {
+			return fmt.Errorf("lock the run directory: %w", err)
+		}
+		return os.MkdirAll(ws, 0o755)
+	}
 	archived := make(chan checkout, 1)
 	go func() {
-		commit, err := MaterializeWorkspace(dir, rev, ws)
+		commit, err := materialize(dir, rev, ws, makeWorkspace)
 		archived <- checkout{commit, err}
 	}()
 	push, err := NewPush(dir, spec.Ref, spec.SHA, spec.PreviousSHA)
@@ -263,7 +283,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	co := <-archived
 	if co.err == nil && co.commit != push.SHA {
 		os.RemoveAll(ws)
-		co.commit, co.err = MaterializeWorkspace(dir, push.SHA, ws)
+		co.commit, co.err = materialize(dir, push.SHA, ws, makeWorkspace)
 	}
 	if co.err != nil {
 		runLog.Finish("error", co.err.Error())
@@ -306,6 +326,9 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	}
 	if spec.KeepWorkspace {
 		con.Printf("workspace kept at %s\n", ws)
+	}
+	for _, id := range sweepWorkspaces(spec.RunsDir, spec.RunID) {
+		con.Printf("removed the workspace of run %s, which ended without finishing (killed?)\n", id)
 	}
 	if status != "succeeded" {
 		return exitFailed

@@ -15,6 +15,12 @@ import (
 // dir with `git archive`, so jobs run against exactly what was pushed. It
 // returns the commit's id, which git records in the archive.
 func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
+	return materialize(gitDir, rev, dir, func() error { return os.MkdirAll(dir, 0o755) })
+}
+
+// materialize is MaterializeWorkspace with the making of dir left to
+// mkdir, which runs only once git has found the commit.
+func materialize(gitDir, rev, dir string, mkdir func() error) (commit string, err error) {
 	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", rev+"^{commit}")
 	cmd.Env = HookFreeEnv(os.Environ())
 	out, err := cmd.StdoutPipe()
@@ -29,7 +35,7 @@ func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 		}
 		return "", fmt.Errorf("git archive: %w", err)
 	}
-	commit, extractErr := extractTar(out, dir)
+	commit, extractErr := extractTar(out, dir, mkdir)
 	io.Copy(io.Discard, out)
 	if err := cmd.Wait(); err != nil {
 		return "", fmt.Errorf("git archive %s: %v %s", rev, err, strings.TrimSpace(stderr.String()))
@@ -39,10 +45,10 @@ func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 
 // extractTar unpacks a tar stream from git archive into dir, refusing
 // entries that would land outside it, and returns the commit id git
-// archive records in the stream's global header. dir is made on that
-// header, which even an empty tree's archive has, so a revision git cannot
-// find leaves nothing behind.
-func extractTar(r io.Reader, dir string) (commit string, err error) {
+// archive records in the stream's global header. dir is made (by mkdir)
+// on that header, which even an empty tree's archive has, so a revision
+// git cannot find leaves nothing behind.
+func extractTar(r io.Reader, dir string, mkdir func() error) (commit string, err error) {
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -54,7 +60,7 @@ func extractTar(r io.Reader, dir string) (commit string, err error) {
 		}
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			commit = h.PAXRecords["comment"]
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := mkdir(); err != nil {
 				return "", fmt.Errorf("create workspace: %w", err)
 			}
 			continue

@@ -388,7 +388,10 @@ func (l *RunLog) Warn(msg string) {
 	l.writeStateSoon()
 }
 
-// Finish records how the run ended and closes the job logs.
+// Finish closes the job logs and records how the run ended. A run whose
+// log could not be written whole is recorded as failed, whatever its jobs
+// did: in hook mode state.json is the only record anybody reads, and it
+// must not call a run with lost output a success.
 func (l *RunLog) Finish(status, message string) {
 	if l == nil {
 		return
@@ -407,14 +410,6 @@ func (l *RunLog) Finish(status, message string) {
 		l.flushTimer.Stop()
 		l.flushTimer = nil
 	}
-	l.state.Status = status
-	l.state.Message = l.redact(message)
-	l.state.Finished = stamp(time.Now())
-	snap := l.snapshotState()
-	l.mu.Unlock()
-	l.writeSnapshot(snap)
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var errs []error
 	for _, f := range l.files {
 		errs = append(errs, f.w.Close())
@@ -422,6 +417,20 @@ func (l *RunLog) Finish(status, message string) {
 	if err := errors.Join(errs...); err != nil {
 		l.fail(err)
 	}
+	if l.err != nil {
+		if status == "succeeded" {
+			status = "failed"
+		}
+		if message == "" {
+			message = "the run log is incomplete: " + l.err.Error()
+		}
+	}
+	l.state.Status = status
+	l.state.Message = l.redact(message)
+	l.state.Finished = stamp(time.Now())
+	snap := l.snapshotState()
+	l.mu.Unlock()
+	l.writeSnapshot(snap)
 }
 
 // A stateSnapshot is state.json's contents at one moment; seq orders

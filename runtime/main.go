@@ -133,6 +133,9 @@ type runSpec struct {
 	// PushedAt is when the hook read the push; a run the hook queued may
 	// start later. Zero means now.
 	PushedAt time.Time
+	// ownRunID is set when RunID came from the command line, which must
+	// not name a run that exists: the two runs' logs would mix.
+	ownRunID bool
 }
 
 // sharedFlags defines the flags that `run` and `post-receive` both take:
@@ -171,7 +174,29 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [--sha SHA] [--jobs N] [--config FILE] [--runs-dir DIR] [--timeout D]\n", prog)
 		return exitUsage
 	}
+	if spec.RunID != "" {
+		if err := validRunID(spec.RunID); err != nil {
+			fmt.Fprintf(stderr, "%s: --run-id: %v\n", prog, err)
+			return exitUsage
+		}
+		spec.ownRunID = true
+	}
 	return runOnce(p, prog, spec, stdout, stderr)
+}
+
+// validRunID checks that id names a directory of its own right under the
+// runs directory: not a path, not hidden (the runs directory's temporary
+// files are) and not the latest link.
+func validRunID(id string) error {
+	switch {
+	case id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsRune(id, 0):
+		return fmt.Errorf("%q is not a plain name; a run id names a directory in the runs directory", id)
+	case strings.HasPrefix(id, "."):
+		return fmt.Errorf("%q begins with a dot, which the runs directory keeps for its temporary files", id)
+	case id == "latest":
+		return fmt.Errorf(`"latest" is the link to the newest run`)
+	}
+	return nil
 }
 
 // runOnce runs the pipeline for one ref and returns the exit status: 0 when
@@ -200,6 +225,8 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	}
 	if spec.RunID == "" {
 		spec.RunID = NewRunID(time.Now())
+	} else if _, err := os.Lstat(filepath.Join(spec.RunsDir, spec.RunID)); spec.ownRunID && err == nil {
+		return fail(fmt.Errorf("--run-id %s: %s already holds a run with that id; each run needs its own", spec.RunID, spec.RunsDir))
 	}
 	// Signals and --timeout count from here: a run stopped while its tree
 	// is checked out still ends as cancelled, with its log finished.

@@ -88,6 +88,10 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	}
 	parts := strings.SplitN(out, "\x00", 3)
 	if len(parts) != 3 {
+		// git log shows a tree or a blob rather than fail on it.
+		if kind, err := git(gitDir, "cat-file", "-t", target); err == nil && kind != "commit" {
+			return p, fmt.Errorf("%s is a %s, not a commit", target, kind)
+		}
 		return p, fmt.Errorf("read commit %s: unexpected git log output", target)
 	}
 	p.SHA, p.CommitMessage = parts[0], strings.TrimRight(parts[1], "\n")

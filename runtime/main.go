@@ -307,6 +307,10 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if !spec.KeepWorkspace {
 		defer os.RemoveAll(ws)
 	}
+	// Workspaces of killed runs are looked for while this run runs, off
+	// its start-up path.
+	swept := make(chan []string, 1)
+	go func() { swept <- sweepWorkspaces(spec.RunsDir, spec.RunID) }()
 	co := <-archived
 	if co.err == nil && co.commit != push.SHA {
 		os.RemoveAll(ws)
@@ -354,7 +358,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if spec.KeepWorkspace {
 		con.Printf("workspace kept at %s\n", ws)
 	}
-	for _, id := range sweepWorkspaces(spec.RunsDir, spec.RunID) {
+	for _, id := range <-swept {
 		con.Printf("removed the workspace of run %s, which ended without finishing (killed?)\n", id)
 	}
 	if status != "succeeded" {

@@ -69,6 +69,10 @@
 //     differ from glibc in the last place);
 //   - string.dump is not supported.
 //
+// One difference is deliberate: string.rep raises "not enough memory" for a
+// result over 1 GiB (maxStringSize), where Lua 5.1 tries to allocate it and
+// takes the process down, or the machine with it.
+//
 // Constant folding computes a^b correctly rounded, which is what glibc's
 // pow returns but for exact halfway cases such as 10^23, which glibc 2.36
 // rounds up and this package to even.

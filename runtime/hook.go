@@ -85,6 +85,10 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	if err := checkShared(&spec); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
 	if spec.GitDir == "" {
 		spec.GitDir = os.Getenv("GIT_DIR") // git sets it for hooks
 	}

@@ -40,6 +40,7 @@ Flags of run and post-receive:
   --keep-workspace  keep the checked-out tree after the run
   --runs-dir DIR    where run logs go (default GIT_DIR/quire/runs)
   --timeout D       stop the run after D (e.g. 30m)
+  --grace D         how long a stopped command gets between SIGTERM and SIGKILL (default 5s)
 
 Flags of run only:
   --ref REF         the ref that was pushed, e.g. refs/heads/main
@@ -130,6 +131,7 @@ type runSpec struct {
 	Config, RunsDir, RunID        string
 	KeepWorkspace, NoStaleCheck   bool
 	Timeout                       time.Duration
+	Grace                         time.Duration // SIGTERM to SIGKILL; see RunOptions.Grace
 	// PushedAt is when the hook read the push; a run the hook queued may
 	// start later. Zero means now.
 	PushedAt time.Time
@@ -148,6 +150,15 @@ func sharedFlags(fs *flag.FlagSet, spec *runSpec) {
 	fs.BoolVar(&spec.KeepWorkspace, "keep-workspace", false, "keep the checked-out tree after the run")
 	fs.StringVar(&spec.RunsDir, "runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
 	fs.DurationVar(&spec.Timeout, "timeout", 0, "stop the run after this long (e.g. 30m); 0 means no limit")
+	fs.DurationVar(&spec.Grace, "grace", DefaultGrace, "how long a stopped command gets between SIGTERM and SIGKILL")
+}
+
+// checkShared rejects values of the shared flags that mean nothing.
+func checkShared(spec *runSpec) error {
+	if spec.Grace <= 0 {
+		return fmt.Errorf("--grace %s: a stopped command needs some time to exit; give a positive duration such as 5s", spec.Grace)
+	}
+	return nil
 }
 
 // runFlags defines the flags of `run`: the shared ones and those naming
@@ -172,6 +183,10 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 	}
 	if spec.GitDir == "" || spec.Ref == "" || fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [--sha SHA] [--jobs N] [--config FILE] [--runs-dir DIR] [--timeout D]\n", prog)
+		return exitUsage
+	}
+	if err := checkShared(&spec); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
 	if spec.RunID != "" {
@@ -336,6 +351,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		Secrets:   secrets,
 		Console:   con,
 		Log:       runLog,
+		Grace:     spec.Grace,
 	})
 	status, message := "succeeded", ""
 	switch {

@@ -146,66 +146,62 @@ func strtod(s string) (float64, int) {
 // digits [. digits] [(e|E) [sign] digits], with at least one digit before
 // the exponent.
 func decimalPrefix(s string) int {
-	i, digits := 0, 0
-	for i < len(s) && isDigit(s[i]) {
-		i, digits = i+1, digits+1
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i, digits = i+1, digits+1
-		}
-	}
+	i, digits := mantissa(s, isDigit)
 	if digits == 0 {
 		return 0
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && isDigit(s[j]) {
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			i = j
+	return i + exponent(s[i:], 'e', 'E')
+}
+
+// mantissa reads digits [. digits] at the start of s, digits being what
+// isDigit accepts, and returns the length read and how many digits it held.
+func mantissa(s string, isDigit func(byte) bool) (n, digits int) {
+	for n < len(s) && isDigit(s[n]) {
+		n, digits = n+1, digits+1
+	}
+	if n < len(s) && s[n] == '.' {
+		n++
+		for n < len(s) && isDigit(s[n]) {
+			n, digits = n+1, digits+1
 		}
 	}
-	return i
+	return n, digits
+}
+
+// exponent is the length of an exponent at the start of s: the marker
+// (either case), an optional sign and at least one decimal digit; 0 when
+// there is none, as C's strtod then stops before the marker.
+func exponent(s string, lower, upper byte) int {
+	if len(s) == 0 || (s[0] != lower && s[0] != upper) {
+		return 0
+	}
+	j := 1
+	if j < len(s) && (s[j] == '+' || s[j] == '-') {
+		j++
+	}
+	if j == len(s) || !isDigit(s[j]) {
+		return 0
+	}
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	return j
 }
 
 // hexFloat reads hex digits [. hex digits] [(p|P) [sign] digits] after a
 // "0x" prefix; n is 0 when there is no hex digit.
 func hexFloat(s string) (v float64, n int) {
-	i, digits := 0, 0
-	for i < len(s) && isHexDigit(s[i]) {
-		i, digits = i+1, digits+1
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isHexDigit(s[i]) {
-			i, digits = i+1, digits+1
-		}
-	}
+	i, digits := mantissa(s, isHexDigit)
 	if digits == 0 {
 		return 0, 0
 	}
-	mantissa := s[:i]
+	mant := s[:i]
 	exp := "p0"
-	if i < len(s) && (s[i] == 'p' || s[i] == 'P') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && isDigit(s[j]) {
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			exp, i = "p"+s[i+1:j], j
-		}
+	if e := exponent(s[i:], 'p', 'P'); e > 0 {
+		exp, i = "p"+s[i+1:i+e], i+e
 	}
 	// Go's ParseFloat reads hex floats exactly when they carry an exponent.
-	v, err := strconv.ParseFloat("0x"+mantissa+exp, 64)
+	v, err := strconv.ParseFloat("0x"+mant+exp, 64)
 	if err != nil && !isRangeError(err) {
 		return 0, 0
 	}

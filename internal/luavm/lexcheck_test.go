@@ -1,7 +1,6 @@
 package luavm
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -69,18 +68,5 @@ for i, c in ipairs(cases) do
   end
 end
 `)
-	want := splitPrograms(runLua51(t, script.String()))
-	got := splitPrograms(runHere(t, script.String()))
-	bad := 0
-	for i := 1; i <= cases; i++ {
-		name := fmt.Sprint(i)
-		if got[name] != want[name] {
-			if bad++; bad <= 5 {
-				t.Errorf("case %d: lua5.1 printed %q, got %q", i, want[name], got[name])
-			}
-		}
-	}
-	if bad > 0 {
-		t.Errorf("%d of %d sources differ", bad, cases)
-	}
+	sameAsLua51(t, script.String(), cases)
 }

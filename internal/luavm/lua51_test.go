@@ -2,6 +2,7 @@ package luavm
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -88,4 +89,25 @@ func splitPrograms(out string) map[string]string {
 		progs[name] += line
 	}
 	return progs
+}
+
+// sameAsLua51 runs script, which prints "### i" before the output of its
+// case i for i from 1 to n, under lua5.1 and here, and reports every case
+// whose output differs: the first five in full, then how many in all.
+func sameAsLua51(t *testing.T, script string, n int) {
+	t.Helper()
+	want := splitPrograms(runLua51(t, script))
+	got := splitPrograms(runHere(t, script))
+	bad := 0
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprint(i)
+		if got[name] != want[name] {
+			if bad++; bad <= 5 {
+				t.Errorf("case %d: lua5.1 printed\n%q\nbut got\n%q", i, want[name], got[name])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d cases differ", bad, n)
+	}
 }

@@ -177,20 +177,7 @@ for i, c in ipairs(cases) do
   print(try(string.gsub, s, p, {a = "A", ["1"] = 1}))
 end
 `)
-	want := splitPrograms(runLua51(t, script.String()))
-	got := splitPrograms(runHere(t, script.String()))
-	bad := 0
-	for i := 1; i <= cases; i++ {
-		name := fmt.Sprint(i)
-		if got[name] != want[name] {
-			if bad++; bad <= 5 {
-				t.Errorf("case %d: lua5.1 printed\n%q\nbut got\n%q", i, want[name], got[name])
-			}
-		}
-	}
-	if bad > 0 {
-		t.Errorf("%d of %d cases differ", bad, cases)
-	}
+	sameAsLua51(t, script.String(), cases)
 }
 
 // luaByteString is s as a Lua string literal, every byte outside

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/quire-ci/quire/internal/testenv"
 )
 
 // TestSmoke runs `bench/bench.sh --smoke` (every benchmark at N=2, once, no
@@ -16,9 +18,7 @@ func TestSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds quire and several pipelines")
 	}
-	if os.Getenv("QUIRE_FENNEL") == "" {
-		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
-	}
+	testenv.Fennel(t)
 	out := filepath.Join(t.TempDir(), "RESULTS.md")
 	cmd := exec.Command("./bench.sh", "--smoke", "--out", out)
 	var stderr strings.Builder

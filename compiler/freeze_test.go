@@ -11,6 +11,7 @@ import (
 
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/internal/interp"
+	"github.com/quire-ci/quire/internal/testenv"
 	"github.com/quire-ci/quire/runtime"
 	"github.com/quire-ci/quire/runtime/frozen"
 )
@@ -19,9 +20,7 @@ import (
 // is the pipeline) into a temporary directory.
 func load(t *testing.T, files map[string]string) *compiler.Pipeline {
 	t.Helper()
-	if os.Getenv("QUIRE_FENNEL") == "" {
-		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
-	}
+	testenv.Fennel(t)
 	dir := t.TempDir()
 	for name, src := range files {
 		path := filepath.Join(dir, name)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/quire-ci/quire/internal/testenv"
 )
 
 // FuzzLoad feeds arbitrary bytes to the compiler's front door as ci.fnl.
@@ -13,7 +15,7 @@ import (
 // pipeline) or a *UsageError: never panic, and never run past its time
 // bound. Run it with `make fuzz`.
 func FuzzLoad(f *testing.F) {
-	requireFennel(f)
+	testenv.Fennel(f)
 	for _, seed := range []string{
 		"",
 		"(local ci (require :quire.ci))\n(ci.job :a [:quire/push] (fn [] {}))",
@@ -56,13 +58,4 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load returned an unclassified error %T: %v", err, err)
 		}
 	})
-}
-
-// requireFennel fails the test when QUIRE_FENNEL is not set: the tests
-// need the real compiler, and `make test` provides it.
-func requireFennel(tb testing.TB) {
-	tb.Helper()
-	if os.Getenv("QUIRE_FENNEL") == "" {
-		tb.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
-	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/compiler/fennel"
 	"github.com/quire-ci/quire/internal/luavm"
+	"github.com/quire-ci/quire/internal/testenv"
 )
 
 // offline makes every go command of the test work without the network, as
@@ -62,7 +63,7 @@ func newFixture(t *testing.T, files map[string]string) *fixture {
 	if err := os.Chmod(wrapper, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	fnl := requireFennel(t)
+	fnl := testenv.Fennel(t)
 	file := filepath.Join(fx.dir, "ci.fnl")
 	fx.opts = BuildOptions{
 		File:         file,
@@ -192,7 +193,7 @@ func TestGeneratedProgramVet(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			offline(t)
 			file := filepath.Join("testdata", name, "ci.fnl")
-			fnl := requireFennel(t)
+			fnl := testenv.Fennel(t)
 			res, err := Build(context.Background(), BuildOptions{
 				File:         file,
 				Out:          filepath.Join(t.TempDir(), "ci-bin"),

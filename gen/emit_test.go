@@ -13,6 +13,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/quire-ci/quire/compiler"
+	"github.com/quire-ci/quire/internal/testenv"
 	"github.com/quire-ci/quire/runtime/frozen"
 )
 
@@ -24,24 +25,9 @@ const envUpdateGolden = "QUIRE_UPDATE_GOLDEN"
 // change with every commit.
 const testVersion = "v0.0.0-test"
 
-// requireFennel fails the test when fennel.lua is not configured: `make
-// test` installs it and sets QUIRE_FENNEL.
-func requireFennel(t testing.TB) string {
-	t.Helper()
-	p := os.Getenv("QUIRE_FENNEL")
-	if p == "" {
-		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
-
 func load(t testing.TB, file string) *compiler.Pipeline {
 	t.Helper()
-	p, err := compiler.Load(file, compiler.Options{FennelPath: requireFennel(t)})
+	p, err := compiler.Load(file, compiler.Options{FennelPath: testenv.Fennel(t)})
 	if err != nil {
 		t.Fatalf("load %s: %v", file, err)
 	}

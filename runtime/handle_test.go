@@ -12,6 +12,7 @@ import (
 
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/internal/interp"
+	"github.com/quire-ci/quire/internal/testenv"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -30,9 +31,7 @@ type harness struct {
 // a generated binary would carry.
 func compile(t *testing.T, dir, src string) *runtime.Pipeline {
 	t.Helper()
-	if os.Getenv("QUIRE_FENNEL") == "" {
-		t.Fatal("QUIRE_FENNEL is not set: run the tests with `make test`, which installs Fennel and sets it")
-	}
+	testenv.Fennel(t)
 	file := filepath.Join(dir, "ci.fnl")
 	os.WriteFile(file, []byte(src), 0o644)
 	p, err := compiler.Load(file, compiler.Options{})

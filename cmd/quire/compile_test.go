@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/quire-ci/quire/internal/testenv"
 )
 
 var goEnv struct {
@@ -57,7 +59,7 @@ func compileScriptEnv(env *testscript.Env) error {
 // TestCompileExitStatus pins the exit statuses testscript cannot tell
 // apart: an invalid pipeline is 1, a machine without Go is 2.
 func TestCompileExitStatus(t *testing.T) {
-	fnl := requireFennel(t)
+	fnl := testenv.Fennel(t)
 	t.Setenv("QUIRE_FENNEL", fnl)
 	t.Setenv("QUIRE_CACHE", t.TempDir())
 	dir := t.TempDir()

@@ -16,6 +16,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/quire-ci/quire/internal/luavm"
+	"github.com/quire-ci/quire/internal/testenv"
 )
 
 // The differential tests compile every snippet of testdata/fennel/corpus with
@@ -68,42 +69,6 @@ func (r compileResult) String() string {
 		return "compiled to:\n" + r.out
 	}
 	return "failed: " + r.out
-}
-
-// differentialFennelPath returns fennel.lua from $QUIRE_FENNEL, failing the
-// test when it is missing: `make test` installs it and sets the variable.
-func differentialFennelPath(t *testing.T) string {
-	t.Helper()
-	path := os.Getenv(EnvFennel)
-	if path == "" {
-		t.Fatalf("$%s is not set: the differential tests need Fennel %s's fennel.lua; `make test` installs it and sets %s", EnvFennel, Version, EnvFennel)
-	}
-	if err := isFile(path); err != nil {
-		t.Fatalf("$%s: %v; `make test` installs Fennel %s and sets %s", EnvFennel, err, Version, EnvFennel)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
-
-// differentialLua51 returns the reference interpreter: $QUIRE_LUA51, else
-// lua5.1 on PATH, failing the test when there is none: `make test` installs
-// it.
-func differentialLua51(t *testing.T) string {
-	t.Helper()
-	if path := os.Getenv("QUIRE_LUA51"); path != "" {
-		if err := isFile(path); err != nil {
-			t.Fatalf("$QUIRE_LUA51: %v; `make test` installs lua5.1 and sets QUIRE_LUA51", err)
-		}
-		return path
-	}
-	path, err := exec.LookPath("lua5.1")
-	if err != nil {
-		t.Fatalf("lua5.1 not found ($QUIRE_LUA51 is not set and there is no lua5.1 on PATH): the differential tests compare against PUC Lua 5.1; `make test` installs it and sets QUIRE_LUA51")
-	}
-	return path
 }
 
 // differentialSnippets lists the corpus files, sorted, and the corpus
@@ -273,8 +238,8 @@ func (h *hostedCompiler) compile(src []byte, name string) (res compileResult, pa
 // TestDifferentialCorpus compiles the corpus with quire's hosted Fennel and
 // with fennel.lua under lua5.1 and requires the same Lua, byte for byte.
 func TestDifferentialCorpus(t *testing.T) {
-	fennelPath := differentialFennelPath(t)
-	lua51 := differentialLua51(t)
+	fennelPath := testenv.Fennel(t)
+	lua51 := testenv.Lua51(t)
 	dir, names := differentialSnippets(t)
 
 	start := time.Now()
@@ -349,8 +314,8 @@ func TestDifferentialCorpus(t *testing.T) {
 // headline `case` snippet to different Lua than under lua5.1, while quire's
 // hosted Fennel compiles it to the same.
 func TestDifferentialPlainGopherLuaMiscompilesCase(t *testing.T) {
-	fennelPath := differentialFennelPath(t)
-	lua51 := differentialLua51(t)
+	fennelPath := testenv.Fennel(t)
+	lua51 := testenv.Lua51(t)
 	dir, _ := differentialSnippets(t)
 	name := differentialHeadline
 	src, err := os.ReadFile(filepath.Join(dir, name))

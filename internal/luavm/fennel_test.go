@@ -2,28 +2,11 @@ package luavm
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// fennelLua returns the path of Fennel 1.5.3's fennel.lua: $QUIRE_FENNEL,
-// else the copy scripts/toolchain.sh installs in the checkout.
-func fennelLua(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("QUIRE_FENNEL"); p != "" {
-		return p
-	}
-	p, err := filepath.Abs("../../.toolchain/fennel-1.5.3/fennel.lua")
-	if err == nil {
-		if _, err = os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("fennel.lua not found: run `make test`, which installs it (or set QUIRE_FENNEL to Fennel 1.5.3's fennel.lua)")
-	return ""
-}
+	"github.com/quire-ci/quire/internal/testenv"
+)
 
 // The point of the package: Fennel compiles to the same Lua here as under
 // lua5.1. Each form prints its compiled Lua, or its compile error.
@@ -42,7 +25,7 @@ func TestFennelCompilesLikeUnderLua51(t *testing.T) {
 		`(local 1 2)`,
 	}
 	var script strings.Builder
-	fmt.Fprintf(&script, "local fennel = dofile(%q)\n", fennelLua(t))
+	fmt.Fprintf(&script, "local fennel = dofile(%q)\n", testenv.Fennel(t))
 	for i, form := range forms {
 		fmt.Fprintf(&script, "print(\"### %d\")\nprint((select(2, pcall(fennel.compileString, %s))))\n", i, luaQuote(form))
 	}

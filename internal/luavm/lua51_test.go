@@ -9,22 +9,9 @@ import (
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
-)
 
-// lua51 returns the path of the reference interpreter: $QUIRE_LUA51, else
-// lua5.1 on PATH. The differential tests are the proof that this package
-// works, so a missing interpreter fails them rather than skipping.
-func lua51(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("QUIRE_LUA51"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("lua5.1")
-	if err != nil {
-		t.Fatal("lua5.1 not found: run `make test`, which installs it (or set QUIRE_LUA51 to a Lua 5.1 interpreter)")
-	}
-	return p
-}
+	"github.com/quire-ci/quire/internal/testenv"
+)
 
 // runLua51 runs src with the reference interpreter and returns its
 // standard output.
@@ -38,7 +25,7 @@ func runLua51(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	f.Close()
-	cmd := exec.Command(lua51(t), f.Name())
+	cmd := exec.Command(testenv.Lua51(t), f.Name())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -33,9 +33,9 @@ func lockRunDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// sweepRuns is how many of the newest runs a run looks at when it ends:
-// the next run after one that died finds it, so there is no need to walk
-// a runs directory of thousands every time.
+// sweepRuns is how many of the newest runs a run looks at: the next run
+// after one that died finds it, so there is no need to walk a runs
+// directory of thousands every time.
 const sweepRuns = 50
 
 // sweepWorkspaces removes the workspaces of the newest runs under runsDir

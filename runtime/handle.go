@@ -61,31 +61,57 @@ func (c *Context) sh(L *lua.LState) int {
 	}
 	env := c.baseEnv()
 	dir := c.run.opts.Workspace
-	if opts, ok := L.Get(2).(*lua.LTable); ok {
-		if e, ok := opts.RawGetString("env").(*lua.LTable); ok {
-			var bad error
-			e.ForEach(func(k, v lua.LValue) {
-				ks, kok := k.(lua.LString)
-				vs, vok := v.(lua.LString)
-				if !kok || !vok {
-					bad = errors.New("sh: :env must map strings to strings")
+	switch opts := L.Get(2).(type) {
+	case *lua.LTable:
+		var bad string
+		opts.ForEach(func(k, v lua.LValue) {
+			if bad != "" {
+				return
+			}
+			switch k {
+			case lua.LString("env"):
+				e, ok := v.(*lua.LTable)
+				if !ok {
+					bad = "sh: :env must map strings to strings"
 					return
 				}
-				env = setEnv(env, string(ks), string(vs))
-			})
-			if bad != nil {
-				L.RaiseError("%s", bad.Error())
+				e.ForEach(func(k, v lua.LValue) {
+					ks, kok := k.(lua.LString)
+					vs, vok := v.(lua.LString)
+					if !kok || !vok {
+						bad = "sh: :env must map strings to strings"
+						return
+					}
+					env = setEnv(env, string(ks), string(vs))
+				})
+			case lua.LString("cwd"):
+				cwd, ok := v.(lua.LString)
+				if !ok {
+					bad = "sh: :cwd must be a string, a directory in the workspace"
+					return
+				}
+				d, err := confine(c.run.opts.Workspace, string(cwd))
+				if err != nil {
+					bad = "sh: " + err.Error()
+					return
+				}
+				dir = d
+			default:
+				bad = fmt.Sprintf("sh: unknown option %s (the options are :env and :cwd)", L.ToStringMeta(k).String())
 			}
+		})
+		if bad != "" {
+			L.RaiseError("%s", bad)
 		}
-		if cwd, ok := opts.RawGetString("cwd").(lua.LString); ok {
-			d, err := confine(c.run.opts.Workspace, string(cwd))
-			if err != nil {
-				L.RaiseError("sh: %s", err.Error())
-			}
-			dir = d
-		}
-	} else if L.Get(2) != lua.LNil {
+	case *lua.LNilType:
+	default:
 		L.RaiseError("sh: opts must be a table like {:env {…} :cwd \"dir\"}")
+	}
+	// The command starts in dir, and PWD must say so: Go sets it only
+	// when it makes the environment itself, and the run's own PWD is
+	// wherever the hook or quire run was started.
+	if abs, err := filepath.Abs(dir); err == nil {
+		env = setEnv(env, "PWD", abs)
 	}
 
 	res := c.exec(argv, display, env, dir)
@@ -264,7 +290,7 @@ func (p jobPrinter) Write(b []byte) (int, error) {
 // env implements (env name): the run's environment.
 func (c *Context) env(L *lua.LState) int {
 	name := L.CheckString(1)
-	for _, kv := range c.baseEnv() {
+	for _, kv := range c.run.env {
 		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
 			L.Push(lua.LString(v))
 			return 1

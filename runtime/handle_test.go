@@ -65,7 +65,7 @@ func runFennel(t *testing.T, src string, secrets *runtime.Secrets) *harness {
 	res := runtime.Run(context.Background(), rp, runtime.RunOptions{
 		Push:      runtime.Push{SHA: "abc123", Ref: "refs/heads/main", PushedAt: time.Unix(0, 0), GitDir: "/srv/git/app.git"},
 		Workspace: ws, Jobs: 1, Console: con, Log: log, Secrets: secrets,
-		Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FROM_RUN=run-env", "GIT_DIR=/srv/git/app.git", "GIT_QUARANTINE_PATH=/q", "GIT_COMMON_DIR=/c"},
+		Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "PWD=/where/the/hook/started", "FROM_RUN=run-env", "GIT_DIR=/srv/git/app.git", "GIT_QUARANTINE_PATH=/q", "GIT_COMMON_DIR=/c"},
 	})
 	log.Finish("done", "")
 	return &harness{res: res, console: out.String(), runDir: log.Dir, workspace: ws}
@@ -102,9 +102,12 @@ func TestShForms(t *testing.T) {
           c (sh "echo $FROM_RUN $EXTRA" {:env {:EXTRA "extra"}})
           d (sh "pwd" {:cwd "sub"})
           e (sh "read line; echo \"stdin:[$line]\"")
-          f (sh "kill -TERM $$")]
+          f (sh "kill -TERM $$")
+          g (sh ["printenv" "PWD"] {:cwd "sub"})
+          h (sh ["quire-no-such-command"])]
       {:a-exit a.exit :a-out a.stdout :a-err a.stderr :a-cmd a.cmd
-       :b b.stdout :c c.stdout :d d.stdout :e e.stdout :f f.exit})))`, nil)
+       :b b.stdout :c c.stdout :d d.stdout :e e.stdout :f f.exit
+       :g g.stdout :h-exit h.exit :h-err h.stderr})))`, nil)
 	out := h.outputs(t, "sh")
 	want := map[string]any{
 		"a-exit": 3.0, "a-out": "hello\n", "a-err": "oops\n", "a-cmd": "echo hello; echo oops >&2; exit 3",
@@ -113,11 +116,19 @@ func TestShForms(t *testing.T) {
 		"d": filepath.Join(h.workspace, "sub") + "\n",
 		"e": "stdin:[]\n", // standard input is empty
 		"f": -1.0,         // killed by a signal
+		// An argv command has no shell to set PWD: it must still name
+		// where the command runs, not where the binary was started.
+		"g":      filepath.Join(h.workspace, "sub") + "\n",
+		"h-exit": 127.0, // could not start, as a shell reports it
+		"h-err":  "exec: \"quire-no-such-command\": executable file not found in $PATH\n",
 	}
 	for k, v := range want {
 		if out[k] != v {
 			t.Errorf("%s = %#v, want %#v", k, out[k], v)
 		}
+	}
+	if want := "[sh] exit 127 after"; !strings.Contains(h.console, want) {
+		t.Errorf("console lacks %q:\n%s", want, h.console)
 	}
 }
 
@@ -133,7 +144,13 @@ func TestRuntimeErrors(t *testing.T) {
 (ci.job :returns-string [:quire/push] (fn [] "done"))
 (ci.job :returns-fn [:quire/push] (fn [] {:callback (fn [] 1)}))
 (ci.job :returns-nan [:quire/push] (fn [] {:x (/ 0 0)}))
-(ci.job :returns-inf [:quire/push] (fn [] {:list [1 math.huge]}))`, nil)
+(ci.job :returns-inf [:quire/push] (fn [] {:list [1 math.huge]}))
+(ci.job :env-values [:quire/push] (fn [{: sh}] (sh "true" {:env {:A 1}})))
+(ci.job :env-string [:quire/push] (fn [{: sh}] (sh "true" {:env "A=b"})))
+(ci.job :cwd-number [:quire/push] (fn [{: sh}] (sh "true" {:cwd 5})))
+(ci.job :cwd-missing [:quire/push] (fn [{: sh}] (sh "true" {:cwd "missing"})))
+(ci.job :opts-string [:quire/push] (fn [{: sh}] (sh "true" "x")))
+(ci.job :opts-unknown [:quire/push] (fn [{: sh}] (sh "true" {:dir "sub"})))`, nil)
 	for id, want := range map[string]string{
 		"bad-sh":         "ci.fnl:2: sh: cmd must be a non-empty sequence of strings or a shell string",
 		"bad-cwd":        `:cwd "../.." is outside the workspace`,
@@ -146,6 +163,12 @@ func TestRuntimeErrors(t *testing.T) {
 		"returns-fn":     "outputs.callback holds a function",
 		"returns-nan":    "outputs.x is not a finite number",
 		"returns-inf":    "outputs.list[2] is not a finite number",
+		"env-values":     "sh: :env must map strings to strings",
+		"env-string":     "sh: :env must map strings to strings",
+		"cwd-number":     "sh: :cwd must be a string, a directory in the workspace",
+		"cwd-missing":    `sh: :cwd "missing" is not a directory in the workspace`,
+		"opts-string":    `sh: opts must be a table like {:env {…} :cwd "dir"}`,
+		"opts-unknown":   "sh: unknown option dir (the options are :env and :cwd)",
 	} {
 		st, msg := h.status(t, id)
 		if st != runtime.StatusFailed || !strings.Contains(msg, want) {

@@ -179,7 +179,7 @@ func (e *emitter) spanFile(file string) string {
 		return e.file
 	}
 	rel, err := filepath.Rel(filepath.Dir(e.p.File), file)
-	if err != nil || strings.HasPrefix(rel, "..") {
+	if err != nil || !filepath.IsLocal(rel) {
 		return filepath.Base(file)
 	}
 	return filepath.ToSlash(rel)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,20 +66,30 @@ func extractTar(r io.Reader, dir string, mkdir func() error) (commit string, err
 			}
 			continue
 		}
-		target := filepath.Join(dir, h.Name)
-		if rel, err := filepath.Rel(dir, target); err != nil || strings.HasPrefix(rel, "..") {
+		// A name such as "..notes" is a file of the tree; only a path
+		// that climbs out (or is absolute) is refused.
+		if !filepath.IsLocal(filepath.FromSlash(h.Name)) {
 			return "", fmt.Errorf("git archive entry %q leaves the workspace", h.Name)
 		}
+		target := filepath.Join(dir, h.Name)
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(target, 0o755); err != nil {
 				return "", err
 			}
 		case tar.TypeReg:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return "", err
+			// git archive lists a directory before what it holds, so the
+			// parent is there but for a tree it left out: create first,
+			// and make the parents only when that fails.
+			create := func() (*os.File, error) {
+				return os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
 			}
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
+			f, err := create()
+			if errors.Is(err, fs.ErrNotExist) {
+				if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+					f, err = create()
+				}
+			}
 			if err != nil {
 				return "", err
 			}

@@ -130,6 +130,7 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	}
 	status := exitOK
 	var queue []runSpec
+	var started []string // what the pusher is told once the runs are started
 	for i, u := range updates {
 		s := spec
 		s.Ref, s.SHA, s.PreviousSHA = u.Ref, u.New, u.Old
@@ -151,13 +152,17 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 			}
 		}
 		queue = append(queue, s)
-		fmt.Fprintf(stdout, "quire: run %s for %s started: %s\n", s.RunID, u.Ref, logDir)
+		started = append(started, fmt.Sprintf("quire: run %s for %s started: %s\n", s.RunID, u.Ref, logDir))
 	}
 	if len(queue) > 0 {
 		if err := startDetached(queue); err != nil {
 			fmt.Fprintf(stderr, "quire: could not start the runs: %v\n", err)
 			return exitUsage
 		}
+	}
+	// Only now are the runs on their way.
+	for _, line := range started {
+		io.WriteString(stdout, line)
 	}
 	return status
 }

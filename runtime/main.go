@@ -161,6 +161,10 @@ func checkShared(spec *runSpec) error {
 	return nil
 }
 
+// RunFlags defines the flags of the binary's run command on fs, for a
+// tool that passes them on (quire run); what fs parses is not used here.
+func RunFlags(fs *flag.FlagSet) { runFlags(fs, new(runSpec)) }
+
 // runFlags defines the flags of `run`: the shared ones and those naming
 // the one ref it runs for, which post-receive reads from its input
 // instead (and so rejects as flags rather than ignore them).

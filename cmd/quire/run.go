@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -30,20 +31,24 @@ run's: 0 when every job succeeded or skipped, 1 when one failed, 2 when the
 run could not start.
 `
 
-// runPassFlags are the flags of quire run that go to the binary's run
-// command as they are.
-var runPassFlags = []string{"sha", "jobs", "config", "keep-workspace", "runs-dir", "timeout"}
+// runOwnFlags are the binary's run flags that quire run sets itself.
+var runOwnFlags = []string{"git-dir", "ref", "no-stale-check"}
 
 // run implements `quire run [FILE] [--ref R] [flags of the binary's run]`.
 func (e *env) run(args []string) int {
-	fs := e.newFlags("run", "run [--ref REF] [--jobs N] [--config FILE] [--keep-workspace] [--timeout D] [FILE]\n\n"+runHelp)
+	fs := e.newFlags("run", "run [--ref REF] [--sha SHA] [--jobs N] [--config FILE] [--timeout D] [flags] [FILE]\n\n"+runHelp)
 	ref := fs.String("ref", "", "the ref to run for (default: the current branch)")
-	fs.String("sha", "", "the commit to run (default: what REF points at)")
-	fs.Int("jobs", 0, "run up to `N` jobs at once (default: the number of CPUs)")
-	fs.String("config", "", "the secrets config `FILE` (default "+runtime.DefaultConfig+", else none)")
-	fs.Bool("keep-workspace", false, "keep the checked-out tree after the run")
-	fs.String("runs-dir", "", "where run logs go (default GIT_DIR/quire/runs)")
-	fs.Duration("timeout", 0, "stop the run after this long (e.g. 30m)")
+	// Every other flag of the binary's run is taken and passed on as it
+	// is, so the two commands cannot drift apart.
+	binFlags := flag.NewFlagSet("run", flag.ContinueOnError)
+	runtime.RunFlags(binFlags)
+	passed := map[string]bool{}
+	binFlags.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(runOwnFlags, f.Name) {
+			fs.Var(f.Value, f.Name, f.Usage)
+			passed[f.Name] = true
+		}
+	})
 	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
 	pos, err := parse(fs, args)
@@ -102,10 +107,8 @@ func (e *env) run(args []string) int {
 
 	binArgs := []string{"run", "--git-dir", gitDir, "--ref", *ref, "--no-stale-check"}
 	fs.Visit(func(f *flag.Flag) {
-		for _, name := range runPassFlags {
-			if f.Name == name {
-				binArgs = append(binArgs, "--"+name+"="+f.Value.String())
-			}
+		if passed[f.Name] {
+			binArgs = append(binArgs, "--"+f.Name+"="+f.Value.String())
 		}
 	})
 	return e.runBinary(bin, binArgs)

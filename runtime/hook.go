@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -20,15 +19,21 @@ import (
 // PipelinePath is where a repository keeps its pipeline.
 const PipelinePath = ".quire/ci.fnl"
 
-// zeroSHA is what git sends for a ref that did not exist, or was deleted.
-var zeroSHA = regexp.MustCompile(`^0+$`)
+// isZeroSHA reports whether s is what git sends for a ref that did not
+// exist, or was deleted.
+func isZeroSHA(s string) bool { return strings.Trim(s, "0") == "" }
 
 // An update is one line of post-receive's standard input.
 type update struct {
 	Old, New, Ref string
 }
 
-var shaPattern = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+// isSHA reports whether s is a full object id, SHA-1 or SHA-256, as git
+// writes it. (Plain code rather than a regexp: a package-level regexp is
+// compiled at the start of every run of the binary, hook or not.)
+func isSHA(s string) bool {
+	return (len(s) == 40 || len(s) == 64) && strings.Trim(s, "0123456789abcdef") == ""
+}
 
 // parseUpdates reads post-receive's standard input: "<old> <new> <ref>"
 // lines. Malformed lines are reported through warn and skipped; deletions
@@ -45,15 +50,15 @@ func parseUpdates(r io.Reader, warn func(string)) []update {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 3 || !shaPattern.MatchString(f[0]) || !shaPattern.MatchString(f[1]) || !strings.HasPrefix(f[2], "refs/") {
+		if len(f) != 3 || !isSHA(f[0]) || !isSHA(f[1]) || !strings.HasPrefix(f[2], "refs/") {
 			warn(fmt.Sprintf("skipping malformed line %d of the hook's input: %q (want \"<old-sha> <new-sha> <ref>\")", n, truncate(line, 120)))
 			continue
 		}
-		if zeroSHA.MatchString(f[1]) {
+		if isZeroSHA(f[1]) {
 			continue // a deletion: nothing to build
 		}
 		u := update{Old: f[0], New: f[1], Ref: f[2]}
-		if zeroSHA.MatchString(u.Old) {
+		if isZeroSHA(u.Old) {
 			u.Old = ""
 		}
 		out = append(out, u)
@@ -130,8 +135,9 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 	}
 	status := exitOK
 	var queue []runSpec
-	var started []string // what the pusher is told once the runs are started
-	for i, u := range updates {
+	var started []string         // what the pusher is told once the runs are started
+	checked := map[string]bool{} // commits checked for staleness
+	for _, u := range updates {
 		s := spec
 		s.Ref, s.SHA, s.PreviousSHA = u.Ref, u.New, u.Old
 		s.RunID = NewRunID(spec.PushedAt)
@@ -146,7 +152,9 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		}
 		// Each check runs git; a push of thousands of refs must still
 		// return at once, and every run's log records staleness anyway.
-		if i < maxStaleChecks {
+		// Refs pushed at one commit (a branch and its tag) share one.
+		if len(checked) < maxStaleChecks && !checked[u.New] {
+			checked[u.New] = true
 			if warning := staleness(p, dir, u.New); warning != "" {
 				fmt.Fprintf(stdout, "quire: warning: %s\n", warning)
 			}

@@ -26,12 +26,13 @@ func (e *ConfigError) Error() string {
 }
 
 // parseConfig parses src into nested map[string]any, []any, string,
-// float64, bool and nil.
+// float64, bool and nil. A config of nothing but space and comments is
+// an empty table: no settings, on purpose.
 func parseConfig(file string, src []byte) (any, error) {
 	p := &configParser{file: file, src: src, line: 1, col: 1}
 	p.skip()
 	if p.pos >= len(p.src) {
-		return nil, p.errf("the config is empty; expected a table like {:secrets {…}}")
+		return map[string]any{}, nil
 	}
 	v, err := p.value()
 	if err != nil {

@@ -71,12 +71,36 @@ func TestConfigSyntaxErrorsHavePositions(t *testing.T) {
 }
 
 func TestEmptyConfigMeansNoSecrets(t *testing.T) {
-	s, missing, err := LoadSecrets(writeConfig(t, "  \n"))
-	if err != nil || missing {
-		t.Fatalf("err %v, missing %v", err, missing)
+	for _, src := range []string{"  \n", ";; no secrets yet\n", "{}", "{:secrets {}}"} {
+		s, missing, err := LoadSecrets(writeConfig(t, src))
+		if err != nil || missing {
+			t.Fatalf("config %q: err %v, missing %v", src, err, missing)
+		}
+		if _, err := s.Get("x"); err == nil {
+			t.Errorf("config %q: a secret resolved", src)
+		}
 	}
-	if _, err := s.Get("x"); err == nil {
-		t.Error("a secret resolved from an empty config")
+}
+
+func TestConfigShapeErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		`[1 2]`:            "the config must be a table like {:secrets {…}}",
+		`{:secrets [:a]}`:  ":secrets must be a table of name to value",
+		`{:secrets "abc"}`: ":secrets must be a table of name to value",
+	} {
+		_, _, err := LoadSecrets(writeConfig(t, src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: error %v, want it to contain %q", src, err, want)
+		}
+	}
+	t.Setenv("QUIRE_TEST_UNSET_SECRET", "")
+	os.Unsetenv("QUIRE_TEST_UNSET_SECRET")
+	s, _, err := LoadSecrets(writeConfig(t, `{:secrets {:token {:env "QUIRE_TEST_UNSET_SECRET"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("token"); err == nil || !strings.Contains(err.Error(), `secret "token": environment variable QUIRE_TEST_UNSET_SECRET is not set`) {
+		t.Errorf("err = %v", err)
 	}
 }
 

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -54,9 +53,6 @@ func LoadSecrets(path string) (s *Secrets, missing bool, err error) {
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read config: %w", err)
-	}
-	if len(bytes.TrimSpace(src)) == 0 {
-		return NoSecrets(), false, nil // an empty config: no secrets, on purpose
 	}
 	v, err := parseConfig(path, src)
 	if err != nil {

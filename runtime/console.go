@@ -40,8 +40,16 @@ func (c *Console) SetRedactor(redact func(string) string) {
 // secret may itself span lines.
 func (c *Console) Line(job, text string) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	text = strings.TrimSuffix(c.redact(text), "\n")
+	redact := c.redact
+	c.mu.Unlock()
+	c.line(job, redact(text))
+}
+
+// line writes text, already redacted, as lines of the job's. Only the
+// write holds the lock: jobs running in parallel format their lines at
+// once.
+func (c *Console) line(job, text string) {
+	text = strings.TrimSuffix(text, "\n")
 	var b strings.Builder
 	for line := range strings.SplitSeq(text, "\n") {
 		b.WriteString("[")
@@ -50,6 +58,8 @@ func (c *Console) Line(job, text string) {
 		b.WriteString(line)
 		b.WriteString("\n")
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	io.WriteString(c.w, b.String())
 }
 
@@ -72,8 +82,8 @@ func (c *Console) Printf(format string, args ...any) {
 	io.WriteString(c.w, c.redact(fmt.Sprintf(format, args...)))
 }
 
-// Stream returns a writer that turns a command's output into whole lines of
-// the job's.
+// Stream returns a writer that turns a command's output, which a
+// streamRedactor has redacted already, into whole lines of the job's.
 func (c *Console) Stream(job string) *lineWriter {
 	return &lineWriter{con: c, job: job}
 }
@@ -93,7 +103,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 			break
 		}
 		line := w.buf.Next(i + 1)
-		w.con.Line(w.job, string(bytes.TrimRight(line, "\r\n")))
+		w.con.line(w.job, string(bytes.TrimRight(line, "\r\n")))
 	}
 	// A line without end that grows past 64 KiB is written in pieces
 	// rather than held forever.
@@ -106,7 +116,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // Flush writes what remains of an unfinished last line.
 func (w *lineWriter) Flush() {
 	if w.buf.Len() > 0 {
-		w.con.Line(w.job, w.buf.String())
+		w.con.line(w.job, w.buf.String())
 		w.buf.Reset()
 	}
 }

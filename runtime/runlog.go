@@ -177,7 +177,8 @@ func (l *RunLog) Event(job, event string, fields map[string]any) {
 	l.lines <- logLine{job: job, event: event, at: time.Now(), fields: fields}
 }
 
-// encode renders an event as one line of JSON, redacted.
+// encode renders an event as one line of JSON, redacted: its strings are,
+// but for output already redacted as it streamed.
 func (l *RunLog) encode(ll logLine) ([]byte, error) {
 	rec := make(map[string]any, len(ll.fields)+2)
 	rec["time"], rec["event"] = stamp(ll.at), ll.event
@@ -296,10 +297,14 @@ func (f *logFile) appendLine(line []byte) error {
 	return nil
 }
 
+// redacted is text a streamRedactor has redacted already: encode writes
+// it as it is rather than redact it again (JSON still shows a string).
+type redacted string
+
 // Output records a chunk of a command's output, already redacted.
 func (l *RunLog) Output(job, stream string, chunk []byte) {
 	if utf8.Valid(chunk) {
-		l.Event(job, stream, map[string]any{"text": string(chunk)})
+		l.Event(job, stream, map[string]any{"text": redacted(chunk)})
 		return
 	}
 	// Already redacted as text; base64 keeps the bytes exactly.

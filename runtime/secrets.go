@@ -188,7 +188,11 @@ func (s *Secrets) alsoRedact(name, v string) {
 // Redact replaces every resolved secret value of 8 bytes or more, and its
 // base64 and URL-encoded forms, with {{ name }}.
 func (s *Secrets) Redact(text string) string {
-	out, _ := s.redactor().redact([]byte(text), true)
+	r := s.redactor()
+	if len(r.forms) == 0 {
+		return text // nothing to hide yet: no copies
+	}
+	out, _ := r.redact([]byte(text), true)
 	return string(out)
 }
 

@@ -354,4 +354,7 @@ func TestOutputHeldOpenAfterTheCommand(t *testing.T) {
 	if j := res.Jobs["escaped"]; j.Status != runtime.StatusCancelled {
 		t.Errorf("escaped: %s %v", j.Status, j.Err)
 	}
+	if want := "[background] the command exited, but its output stayed open (a background process?); stopped reading after 200ms"; !strings.Contains(out.String(), want) {
+		t.Errorf("the console does not say why the job went on:\n%s", out.String())
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,39 @@ func TestMirrorTagIsCancellable(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("a looping :tag function ignored the run's cancellation")
+	}
+}
+
+// quire.stdlib's mirror is the function form of the same Go stage, for use
+// inside a run-fn (SPEC §1): it mirrors when called, and says which of its
+// options is missing.
+func TestStdlibMirror(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	res := mirrorRun(t, `(local ci (require :quire.ci))
+(local std (require :quire.stdlib))
+(ci.job :m [:quire/push] (fn [{: secret}] (std.mirror {:url "file://`+mirror+`" :auth-header (secret :token) :tag "v1"})))
+(ci.job :no-url [:quire/push] (fn [] (std.mirror {:auth-header "x"})))
+(ci.job :no-auth [:quire/push] (fn [] (std.mirror {:url "x"})))
+(ci.job :no-tag [:quire/push] (fn [{: secret}] (std.mirror {:url "file://`+mirror+`" :auth-header (secret :token)})))`, forge, sha, "refs/heads/main")
+	m := res.Jobs["m"]
+	if m.Status != runtime.StatusSucceeded {
+		t.Fatalf("m: %s %v", m.Status, m.Err)
+	}
+	want := runtime.Outputs{"tag-name": "v1", "pushed-refs": []any{"refs/heads/main", "refs/tags/v1"}, "push-exit": 0.0}
+	if !reflect.DeepEqual(m.Outputs, want) {
+		t.Errorf("outputs %#v, want %#v", m.Outputs, want)
+	}
+	if got := git(t, mirror, "rev-parse", "refs/tags/v1^{commit}"); got != sha {
+		t.Errorf("the mirror's v1 is %s, want %s", got, sha)
+	}
+	for id, msg := range map[string]string{
+		"no-url":  "ci.fnl:4: mirror: :url is required",
+		"no-auth": "mirror: :auth-header is required (a token from (secret …), or a whole Authorization header)",
+		"no-tag":  "mirror: the tag name is empty",
+	} {
+		j := res.Jobs[id]
+		if j.Status != runtime.StatusFailed || j.Err == nil || !strings.Contains(j.Err.Error(), msg) {
+			t.Errorf("%s: %s %v, want failed with %q", id, j.Status, j.Err, msg)
+		}
 	}
 }

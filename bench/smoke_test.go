@@ -51,4 +51,15 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("%s lacks %q:\n%s", out, want, written)
 		}
 	}
+
+	// A section alone builds the pipelines it measures; an unknown
+	// section is refused.
+	only, err := exec.Command("./bench.sh", "--smoke", "--only", "memory").CombinedOutput()
+	if err != nil || !strings.Contains(string(only), "## Binary size and peak memory") || strings.Contains(string(only), "## Start-up") {
+		t.Errorf("bench.sh --smoke --only memory: %v\n%s", err, only)
+	}
+	bad, err := exec.Command("./bench.sh", "--smoke", "--only", "startpu").CombinedOutput()
+	if err == nil || !strings.Contains(string(bad), `--only: no section "startpu" (the sections are startup, perjob, speedup, memory, compile)`) {
+		t.Errorf("bench.sh --only startpu: %v\n%s", err, bad)
+	}
 }

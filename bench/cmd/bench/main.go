@@ -2,7 +2,7 @@
 // against their baselines, side by side, and writes the figures to
 // bench/RESULTS.md. Run it with `make bench` (or bench/bench.sh).
 //
-//	bench [--smoke] [--reps R] [--out FILE] [--keep] [--no-task-install]
+//	bench [--smoke] [--reps R] [--only SECTIONS] [--out FILE] [--keep] [--no-task-install]
 //
 // Every comparison runs its variants interleaved (A B C A B C …) after one
 // discarded warm-up round, and reports medians, so that a disturbance of
@@ -78,7 +78,8 @@ type bench struct {
 	out       strings.Builder // the results, in Markdown
 	targets   []target
 	startMach machine
-	only      map[string]bool // nil: every section
+	only      map[string]bool  // nil: every section
+	pipes     map[string]*pipe // built pipelines, by name
 }
 
 type target struct {
@@ -97,7 +98,7 @@ func main() {
 	flag.BoolVar(&keep, "keep", false, "keep the work directory")
 	flag.BoolVar(&noInstall, "no-task-install", false, "do not try to install go-task")
 	flag.StringVar(&b.root, "root", ".", "quire's checkout")
-	flag.StringVar(&only, "only", "", "run only these sections, comma-separated: startup, perjob, speedup, memory (needs startup and perjob), compile")
+	flag.StringVar(&only, "only", "", "run only these sections, comma-separated: startup, perjob, speedup, memory, compile")
 	flag.Parse()
 	if outFile == "" && !b.smoke {
 		outFile = filepath.Join(b.root, "bench", "RESULTS.md")
@@ -153,6 +154,15 @@ func (b *bench) main(outFile string, noInstall bool) error {
 		{"speedup", "parallel speedup", b.speedup},
 		{"memory", "binary size and peak memory", b.memory},
 		{"compile", "compile", b.compile},
+	}
+	var keys []string
+	for _, s := range sections {
+		keys = append(keys, s.key)
+	}
+	for k := range b.only {
+		if !slices.Contains(keys, k) {
+			return fmt.Errorf("--only: no section %q (the sections are %s)", k, strings.Join(keys, ", "))
+		}
 	}
 	for _, s := range sections {
 		if b.only != nil && !b.only[s.key] {
@@ -320,8 +330,17 @@ type pipe struct {
 	dir, file, bin string
 }
 
-// pipeline writes, commits and compiles ci.fnl under work/name.
+// startupFennel is the start-up section's pipeline: one job running true.
+const startupFennel = `(local ci (require :quire.ci))
+(ci.job :only [:quire/push] (fn [{: sh}] (sh ["true"]) {}))
+`
+
+// pipeline writes, commits and compiles ci.fnl under work/name, once: a
+// later section asking for the same pipeline gets the one built.
 func (b *bench) pipeline(name, fnl string) (*pipe, error) {
+	if p, ok := b.pipes[name]; ok {
+		return p, nil
+	}
 	p := &pipe{dir: filepath.Join(b.work, name)}
 	p.file = filepath.Join(p.dir, ".quire", "ci.fnl")
 	p.bin = filepath.Join(p.dir, "ci-bin")
@@ -348,6 +367,10 @@ func (b *bench) pipeline(name, fnl string) (*pipe, error) {
 	if out, err := b.cmd(p.dir, b.quire, "compile", ".quire/ci.fnl", "-o", p.bin).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("quire compile %s: %v\n%s", name, err, out)
 	}
+	if b.pipes == nil {
+		b.pipes = map[string]*pipe{}
+	}
+	b.pipes[name] = p
 	return p, nil
 }
 
@@ -459,9 +482,7 @@ func (b *bench) target(name, want, got string, met bool) {
 // startup compares `ci-bin run` of a one-job pipeline with the interpreter
 // and the floor.
 func (b *bench) startup() error {
-	p, err := b.pipeline("startup", `(local ci (require :quire.ci))
-(ci.job :only [:quire/push] (fn [{: sh}] (sh ["true"]) {}))
-`)
+	p, err := b.pipeline("startup", startupFennel)
 	if err != nil {
 		return err
 	}
@@ -753,16 +774,19 @@ func (b *bench) memory() error {
 		argv []string
 		dir  string
 	}
-	get := func(name string) *pipe {
-		return &pipe{dir: filepath.Join(b.work, name), file: filepath.Join(b.work, name, ".quire", "ci.fnl"), bin: filepath.Join(b.work, name, "ci-bin")}
+	st, err := b.pipeline("startup", startupFennel)
+	if err != nil {
+		return err
 	}
-	st := get("startup")
 	var rows []row
 	rows = append(rows, row{"1 job running `true`: `ci-bin run`", st.bin, b.run(st, 1), st.dir})
 	rows = append(rows, row{"the same, interpreted (`interp ci.fnl run`)", "", append([]string{b.interp, st.file}, b.run(st, 1)[1:]...), st.dir})
 	for _, shape := range []string{"chain", "fan"} {
 		for _, n := range sizes {
-			p := get(fmt.Sprintf("%s%d", shape, n))
+			p, err := b.pipeline(fmt.Sprintf("%s%d", shape, n), perJobFennel(shape, n))
+			if err != nil {
+				return err
+			}
 			r := row{fmt.Sprintf("%d-job %s: `ci-bin run --jobs %d`", n, shape, b.par), p.bin, b.run(p, b.par), p.dir}
 			if n != big {
 				r.argv = nil // size only

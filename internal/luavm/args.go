@@ -76,14 +76,11 @@ func checkInteger(L *lua.LState, narg int) int64 {
 // checkString is Lua 5.1's luaL_checklstring: strings, and numbers
 // formatted with "%.14g".
 func checkString(L *lua.LState, narg int) string {
-	switch v := L.Get(narg).(type) {
-	case lua.LString:
-		return string(v)
-	case lua.LNumber:
-		return FormatNumber(float64(v))
+	s, ok := toLString(L.Get(narg))
+	if !ok {
+		typeError(L, narg, "string")
 	}
-	typeError(L, narg, "string")
-	return ""
+	return s
 }
 
 // optInteger is Lua 5.1's luaL_optinteger: def when the argument is

@@ -55,7 +55,8 @@ func strFormat(L *lua.LState) int {
 		spec.verb = verb
 		switch verb {
 		case 'c':
-			b.WriteString(cItem(spec.pad(string([]byte{byte(cInt(checkNumber(L, arg)))}), false)))
+			// luaL_addlstring(&b, buff, strlen(buff)): up to a NUL.
+			b.WriteString(cString(spec.pad(string([]byte{byte(cInt(checkNumber(L, arg)))}), false)))
 		case 'd', 'i':
 			b.WriteString(formatInt(cLong(checkNumber(L, arg)), spec))
 		case 'o', 'u', 'x', 'X':
@@ -157,9 +158,6 @@ func (s fmtSpec) padSigned(sign, body string, zeros bool) string {
 		return strings.Repeat(" ", fill) + sign + body
 	}
 }
-
-// cItem is what luaL_addlstring(&b, buff, strlen(buff)) keeps of an item.
-func cItem(s string) string { return cString(s) }
 
 // formatInt is C's %d / %i of a long.
 func formatInt(v int64, spec fmtSpec) string {

@@ -54,16 +54,13 @@ func baseLoad(L *lua.LState) int {
 		if piece == lua.LNil || piece == lua.LString("") {
 			return loadResult(L, src.Bytes(), chunkname)
 		}
-		switch piece := piece.(type) {
-		case lua.LString:
-			src.WriteString(string(piece))
-		case lua.LNumber:
-			src.WriteString(FormatNumber(float64(piece)))
-		default:
+		s, ok := toLString(piece)
+		if !ok {
 			L.Push(lua.LNil)
 			L.Push(lua.LString(where(L, 1) + "reader function must return a string"))
 			return 2
 		}
+		src.WriteString(s)
 	}
 }
 
@@ -274,11 +271,8 @@ func require(pkg *lua.LTable) lua.LGFunction {
 				loader = result
 				break
 			}
-			switch msg := result.(type) {
-			case lua.LString:
-				notFound.WriteString(string(msg))
-			case lua.LNumber:
-				notFound.WriteString(FormatNumber(float64(msg)))
+			if msg, ok := toLString(result); ok {
+				notFound.WriteString(msg)
 			}
 		}
 		L.SetField(loaded, name, sentinel)

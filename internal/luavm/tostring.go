@@ -49,12 +49,7 @@ func newPrint(w io.Writer) lua.LGFunction {
 			L.Push(tostring)
 			L.Push(L.Get(i))
 			L.Call(1, 1)
-			s, ok := L.Get(-1).(lua.LString)
-			if !ok {
-				if n, isNum := L.Get(-1).(lua.LNumber); isNum {
-					s, ok = lua.LString(FormatNumber(float64(n))), true
-				}
-			}
+			s, ok := toLString(L.Get(-1))
 			L.Pop(1)
 			if !ok {
 				raiseError(L, "'tostring' must return a string to 'print'")
@@ -62,7 +57,7 @@ func newPrint(w io.Writer) lua.LGFunction {
 			if i > 1 {
 				b.WriteByte('\t')
 			}
-			b.WriteString(cString(string(s))) // fputs: up to a NUL
+			b.WriteString(cString(s)) // fputs: up to a NUL
 		}
 		b.WriteByte('\n')
 		io.WriteString(w, b.String())

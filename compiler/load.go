@@ -263,7 +263,6 @@ var luaPos = regexp.MustCompile(`^(.*?):(\d+): `)
 // diagnostic at the Fennel line it came from.
 func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
 	var apiErr *lua.ApiError
-	msg := err.Error()
 	if errors.As(err, &apiErr) {
 		if ud, ok := apiErr.Object.(*lua.LUserData); ok {
 			// A module's Fennel error, raised by loadModule.
@@ -271,11 +270,8 @@ func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
 				return fennelDiag(err, ev.file)
 			}
 		}
-		msg = lua.LVAsString(apiErr.Object)
-		if msg == "" {
-			msg = apiErr.Object.String()
-		}
 	}
+	msg := luavm.ErrorMessage(err)
 	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
 	if m := luaPos.FindStringSubmatch(msg); m != nil {
 		luaLine, _ := strconv.Atoi(m[2])

@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -68,18 +67,4 @@ func (c *Context) newState() (*jobState, error) {
 
 // luaError turns an error raised in Lua into a one-line error: the message
 // as Lua would print it, without gopher-lua's Go-side stack trace.
-func luaError(err error) error {
-	var apiErr *lua.ApiError
-	if errors.As(err, &apiErr) && apiErr.Object != nil {
-		msg := lua.LVAsString(apiErr.Object)
-		if msg == "" {
-			msg = apiErr.Object.String()
-		}
-		return errors.New(msg)
-	}
-	msg := err.Error()
-	if i := strings.Index(msg, "\nstack traceback:"); i >= 0 {
-		msg = msg[:i]
-	}
-	return errors.New(msg)
-}
+func luaError(err error) error { return errors.New(luavm.ErrorMessage(err)) }

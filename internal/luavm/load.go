@@ -158,6 +158,21 @@ func fileError(name string, err error) string {
 	return "cannot " + what + " " + name + ": " + reason
 }
 
+// ErrorMessage is the message of an error raised in Lua, as Lua would
+// print it: the error value as a string, without the Go-side stack trace
+// gopher-lua appends.
+func ErrorMessage(err error) string {
+	var ae *lua.ApiError
+	if errors.As(err, &ae) && ae.Object != nil {
+		if msg := lua.LVAsString(ae.Object); msg != "" {
+			return msg
+		}
+		return ae.Object.String()
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\nstack traceback:")
+	return msg
+}
+
 // errorValue is the Lua value of an error from PCall.
 func errorValue(err error) lua.LValue {
 	var ae *lua.ApiError

@@ -7,6 +7,9 @@
 package compiler
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/quire-ci/quire/compiler/diag"
@@ -68,6 +71,14 @@ type Module struct {
 	Name   string // as required, e.g. "helpers"
 	Path   string
 	Source []byte
+}
+
+// SHA256 is the hex sha256 of Source: what a binary records of the ci.fnl
+// it was built from, and compares with the pushed one to warn that it is
+// stale.
+func (p *Pipeline) SHA256() string {
+	sum := sha256.Sum256(p.Source)
+	return hex.EncodeToString(sum[:])
 }
 
 // Job returns the job with the given id, or nil.

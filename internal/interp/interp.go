@@ -9,8 +9,6 @@
 package interp
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"path/filepath"
 
 	"github.com/quire-ci/quire/compiler"
@@ -19,10 +17,9 @@ import (
 
 // Pipeline returns p as the runtime runs it.
 func Pipeline(p *compiler.Pipeline) *runtime.Pipeline {
-	sum := sha256.Sum256(p.Source)
 	rp := &runtime.Pipeline{
 		File:          filepath.Base(p.File),
-		SHA256:        hex.EncodeToString(sum[:]), // as gen records it, so staleness is checked too
+		SHA256:        p.SHA256(), // as gen records it, so staleness is checked too
 		QuireVersion:  "interp",
 		Image:         p.Image,
 		FennelVersion: p.FennelVersion,

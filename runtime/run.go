@@ -294,10 +294,9 @@ func (r *run) execute(j *Job) {
 	}
 	snapshot := *res
 	r.mu.Unlock()
-	res = &snapshot
 	r.opts.Log.JobState(j.ID, snapshot)
-	d := res.Finished.Sub(res.Started)
-	switch res.Status {
+	d := snapshot.Finished.Sub(snapshot.Started)
+	switch snapshot.Status {
 	case StatusFailed:
 		r.opts.Log.Event(j.ID, "failed", map[string]any{"error": err.Error()})
 		r.opts.Console.State(j.ID, "failed", d, err.Error())
@@ -305,9 +304,9 @@ func (r *run) execute(j *Job) {
 		r.opts.Log.Event(j.ID, "cancelled", map[string]any{"reason": context.Cause(r.ctx).Error()})
 		r.opts.Console.State(j.ID, "cancelled", d)
 	default:
-		r.opts.Console.State(j.ID, string(res.Status), d)
+		r.opts.Console.State(j.ID, string(snapshot.Status), d)
 	}
-	r.opts.Log.Event(j.ID, "job-end", map[string]any{"status": string(res.Status), "duration-ms": d.Milliseconds()})
+	r.opts.Log.Event(j.ID, "job-end", map[string]any{"status": string(snapshot.Status), "duration-ms": d.Milliseconds()})
 	r.opts.Log.CloseJob(j.ID)
 }
 
@@ -361,14 +360,7 @@ func (res *Result) Summary(p *Pipeline) string {
 		width = max(width, len(id))
 	}
 	fmt.Fprintf(&b, "%-*s  %-9s  %s\n", width, "job", "status", "duration")
-	ids := append([]string(nil), p.Order...)
-	if len(ids) == 0 {
-		for id := range res.Jobs {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-	}
-	for _, id := range ids {
+	for _, id := range p.Order {
 		j := res.Jobs[id]
 		dur := "-"
 		if !j.Finished.IsZero() && !j.Started.IsZero() {

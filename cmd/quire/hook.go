@@ -269,7 +269,7 @@ func existingHookError(target, repo, bin string) error {
 		what = "a pipeline binary compiled by quire"
 	}
 	hooks := filepath.Dir(target)
-	q := shellQuote
+	q := runtime.ShellQuote
 	prev, ci := filepath.Join(hooks, "post-receive.previous"), filepath.Join(hooks, "quire-ci")
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s already exists (%s); not overwriting it.\n", target, what)
@@ -290,15 +290,6 @@ EOF
 `)
 	fmt.Fprintf(&b, "chmod 755 %s", q(target))
 	return errors.New(b.String())
-}
-
-// shellQuote quotes s for sh when it holds anything but the usual path
-// characters.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // isQuireBinary reports whether the file at path looks like a binary

@@ -3,6 +3,7 @@ package frozen
 import (
 	"reflect"
 	"testing"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -125,4 +126,13 @@ func TestRestoreRejectsBadReferences(t *testing.T) {
 	if _, err := r.Object(99); err == nil {
 		t.Error("object out of range restored without error")
 	}
+}
+
+// stringConstants reads setStringConstants' field back.
+func stringConstants(fp *lua.FunctionProto) []string {
+	f := reflect.ValueOf(fp).Elem().FieldByName("stringConstants")
+	if !f.IsValid() {
+		return nil
+	}
+	return *(*[]string)(unsafe.Pointer(f.UnsafeAddr()))
 }

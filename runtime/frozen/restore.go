@@ -58,20 +58,11 @@ func (p *Proto) build() (*lua.FunctionProto, error) {
 		DbgUpvalues:        p.Upvalues,
 	}
 	for i, c := range p.Constants {
-		switch c.Kind {
-		case KindNil:
-			fp.Constants[i] = lua.LNil
-		case KindFalse:
-			fp.Constants[i] = lua.LFalse
-		case KindTrue:
-			fp.Constants[i] = lua.LTrue
-		case KindNumber:
-			fp.Constants[i] = lua.LNumber(c.Num)
-		case KindString:
-			fp.Constants[i] = lua.LString(c.Str)
-		default:
+		v, ok := c.immediate()
+		if !ok {
 			return nil, fmt.Errorf("constant %d has kind %d; prototypes hold only immediates", i, c.Kind)
 		}
+		fp.Constants[i] = v
 	}
 	for i, l := range p.Locals {
 		fp.DbgLocals[i] = &lua.DbgLocalInfo{Name: l.Name, StartPc: l.StartPC, EndPc: l.EndPC}
@@ -112,20 +103,30 @@ func NewRestorer(p *Program, env *lua.LTable, resolve Resolver) (*Restorer, erro
 	}, nil
 }
 
-// Value restores v.
-func (r *Restorer) Value(v Value) (lua.LValue, error) {
+// immediate is v as a Lua value when it is one by itself: nil, a boolean,
+// a number or a string; ok is false for a reference or an unknown kind.
+func (v Value) immediate() (lv lua.LValue, ok bool) {
 	switch v.Kind {
 	case KindNil:
-		return lua.LNil, nil
+		return lua.LNil, true
 	case KindFalse:
-		return lua.LFalse, nil
+		return lua.LFalse, true
 	case KindTrue:
-		return lua.LTrue, nil
+		return lua.LTrue, true
 	case KindNumber:
-		return lua.LNumber(v.Num), nil
+		return lua.LNumber(v.Num), true
 	case KindString:
-		return lua.LString(v.Str), nil
-	case KindRef:
+		return lua.LString(v.Str), true
+	}
+	return nil, false
+}
+
+// Value restores v.
+func (r *Restorer) Value(v Value) (lua.LValue, error) {
+	if lv, ok := v.immediate(); ok {
+		return lv, nil
+	}
+	if v.Kind == KindRef {
 		return r.Object(v.Ref)
 	}
 	return nil, fmt.Errorf("value of unknown kind %d", v.Kind)

@@ -31,12 +31,3 @@ func setStringConstants(fp *lua.FunctionProto) error {
 	*(*[]string)(unsafe.Pointer(f.UnsafeAddr())) = sc
 	return nil
 }
-
-// stringConstants reads the field back, for tests.
-func stringConstants(fp *lua.FunctionProto) []string {
-	f := reflect.ValueOf(fp).Elem().FieldByName("stringConstants")
-	if !f.IsValid() {
-		return nil
-	}
-	return *(*[]string)(unsafe.Pointer(f.UnsafeAddr()))
-}

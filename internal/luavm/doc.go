@@ -39,7 +39,7 @@
 // byte, char, and table.concat), pattern.go (Lua 5.1's pattern matcher,
 // with %f, for string.find, match, gmatch and gsub), math.go (math.huge),
 // debuginfo.go (debug.getinfo), iolib.go, load.go (load, loadstring,
-// loadfile, dofile, require and package.loaders). FixBuiltins installs them
+// loadfile, dofile, require and package.loaders). fixBuiltins installs them
 // all, and every state NewState makes (the generated binary's run-time
 // states included) has them, so that a run-fn computes at run time what it
 // computed at compile time.

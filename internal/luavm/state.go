@@ -31,7 +31,7 @@ type Options struct {
 
 // NewState returns a gopher-lua state that behaves like Lua 5.1: Lua 5.1
 // sized stacks, the libraries Options selects, and the builtins corrected
-// by FixBuiltins.
+// by fixBuiltins.
 func NewState(opts Options) *lua.LState {
 	if opts.Sandbox {
 		return newSandbox()
@@ -77,7 +77,7 @@ func openState(opts Options) *lua.LState {
 	if opts.Sandbox {
 		sandbox(L)
 	}
-	FixBuiltins(L)
+	fixBuiltins(L)
 	return L
 }
 
@@ -116,7 +116,7 @@ func newSandbox() *lua.LState {
 	registry := L.Get(lua.RegistryIndex).(*lua.LTable)
 	c := tableCopier{L: L, copies: map[*lua.LTable]*lua.LTable{tmpl.G.Global: L.G.Global, tmplRegistry: registry}}
 	c.into(L.G.Global, tmpl.G.Global)
-	c.into(registry, tmplRegistry) // _LOADED, FixBuiltins' mark, whatever else
+	c.into(registry, tmplRegistry) // _LOADED and whatever else
 	if mt, ok := tmpl.GetMetatable(lua.LString("")).(*lua.LTable); ok {
 		L.SetMetatable(lua.LString(""), c.value(mt))
 	}
@@ -187,20 +187,12 @@ func sandbox(L *lua.LState) {
 	}
 }
 
-// fixedKey marks, in the registry, a state FixBuiltins has corrected.
-const fixedKey = "quire.luavm.fixed"
-
-// FixBuiltins installs Lua 5.1's behaviour into the libraries L already
-// has (FIDELITY.md §2); a library or function L lacks stays absent, and a
-// second call does nothing. NewState calls it (once, on the template, for
-// sandboxed states), so a run-fn computes at run time what it computed at
-// compile time.
-func FixBuiltins(L *lua.LState) {
-	registry := L.Get(lua.RegistryIndex)
-	if L.GetField(registry, fixedKey) != lua.LNil {
-		return
-	}
-	L.SetField(registry, fixedKey, lua.LTrue)
+// fixBuiltins installs Lua 5.1's behaviour into the libraries L already
+// has (FIDELITY.md §2); a library or function L lacks stays absent.
+// openState calls it on every state it opens (for sandboxed states, once,
+// on the template they copy), so a run-fn computes at run time what it
+// computed at compile time.
+func fixBuiltins(L *lua.LState) {
 	setIf := func(t *lua.LTable, name string, fn lua.LGFunction) {
 		if t.RawGetString(name) != lua.LNil {
 			t.RawSetString(name, L.NewFunction(fn))

@@ -308,7 +308,7 @@ func TestBuildErrorNamesGeneratedFile(t *testing.T) {
 		}
 		b, err := fs.ReadFile(quire.Source, p)
 		if p == "runtime/pipeline.go" {
-			b = bytes.ReplaceAll(b, []byte("const API1 "), []byte("const APIRenamed "))
+			b = bytes.ReplaceAll(b, []byte("const API2 "), []byte("const APIRenamed "))
 		}
 		mfs[p] = &fstest.MapFile{Data: b, Mode: 0o644}
 		return err
@@ -329,7 +329,7 @@ func TestBuildErrorNamesGeneratedFile(t *testing.T) {
 	}
 	msg := err.Error()
 	t.Log(msg)
-	for _, want := range []string{be.Source + ":", "undefined: runtime.API1", "bug in quire"} {
+	for _, want := range []string{be.Source + ":", "undefined: runtime.API2", "bug in quire"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}

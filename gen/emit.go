@@ -104,7 +104,7 @@ func (e *emitter) emit(f *jen.File) {
 
 	f.Comment("If this line fails to compile, the quire runtime's API changed since this")
 	f.Comment("file was generated: recompile " + commentText(e.file) + " with the quire that matches it.")
-	f.Var().Id("_").Op("=").Qual(runtimePath, "API1")
+	f.Var().Id("_").Op("=").Qual(runtimePath, "API2")
 	f.Line()
 
 	f.Func().Id("main").Params().Block(
@@ -118,13 +118,11 @@ func (e *emitter) emit(f *jen.File) {
 		kv("SHA256", jen.Lit(e.sha)),
 		kv("QuireVersion", jen.Lit(e.opts.QuireVersion)),
 		kv("FennelVersion", jen.Lit(e.p.FennelVersion)),
-		kv("Image", litOmit(e.p.Image)),
 		kv("Jobs", jen.Index().Op("*").Qual(runtimePath, "Job").CustomFunc(multiline, func(g *jen.Group) {
 			for i, j := range e.p.Jobs {
 				g.Add(keyed(false,
 					kv("ID", jen.Lit(j.ID)),
 					kv("Inputs", strings1(j.Inputs)),
-					kv("Line", jen.Lit(j.Span.Line)),
 					kv("Run", jen.Id(names[i])),
 				))
 			}
@@ -405,14 +403,6 @@ func keyed(multi bool, fields ...field) *jen.Statement {
 		return jen.Custom(multiline, items...)
 	}
 	return jen.Values(items...)
-}
-
-// litOmit is a string literal, or nil (an omitted field) for "".
-func litOmit(s string) jen.Code {
-	if s == "" {
-		return nil
-	}
-	return jen.Lit(s)
 }
 
 // multiline renders a composite literal one element to a line.

@@ -86,7 +86,7 @@ func TestEmitGofmt(t *testing.T) {
 		t.Errorf("first line = %q, want the generated-code header", first)
 	}
 	for _, want := range []string{
-		"var _ = runtime.API1\n",
+		"var _ = runtime.API2\n",
 		"func main() {\n\tos.Exit(runtime.Main(pipeline))\n}",
 		"// jobTest runs job \"test\", registered at ci.fnl:4.\nfunc jobTest(c *runtime.Context) (runtime.Outputs, error) {\n\treturn c.RunLua(",
 		"return c.Mirror(runtime.MirrorSpec{",

@@ -10,11 +10,12 @@ package runtime
 
 import "github.com/quire-ci/quire/runtime/frozen"
 
-// API1 exists for generated code to reference. When the API that generated
-// code targets changes incompatibly, it is renamed (API2, …), so a binary
-// generated for another quire fails to build with "undefined: runtime.API1"
-// next to a comment that says to recompile ci.fnl.
-const API1 = true
+// API2 exists for generated code to reference. When the API that generated
+// code targets changes incompatibly, it is renamed (API3, …), so a binary
+// generated for another quire fails to build with "undefined: runtime.API2"
+// next to a comment that says to recompile ci.fnl. (API2: Pipeline.Image
+// and Job.Line, which nothing read at run time, are gone.)
+const API2 = true
 
 // SourcePush is the input that fires on every push.
 const SourcePush = "quire/push"
@@ -25,7 +26,6 @@ type Pipeline struct {
 	SHA256        string // of the ci.fnl it was compiled from
 	QuireVersion  string // the quire that compiled it
 	FennelVersion string
-	Image         string
 	Jobs          []*Job   // in registration order
 	Order         []string // a topological order, ties in registration order
 	Program       *frozen.Program
@@ -35,7 +35,6 @@ type Pipeline struct {
 type Job struct {
 	ID     string
 	Inputs []string
-	Line   int // of its registration in File
 	Run    JobFunc
 }
 

@@ -21,13 +21,12 @@ func Pipeline(p *compiler.Pipeline) *runtime.Pipeline {
 		File:          filepath.Base(p.File),
 		SHA256:        p.SHA256(), // as gen records it, so staleness is checked too
 		QuireVersion:  "interp",
-		Image:         p.Image,
 		FennelVersion: p.FennelVersion,
 		Order:         p.Order,
 		Program:       p.Program,
 	}
 	for _, j := range p.Jobs {
-		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs, Line: j.Span.Line}
+		rj := &runtime.Job{ID: j.ID, Inputs: j.Inputs}
 		if m := j.Mirror; m != nil {
 			spec := runtime.MirrorSpec{URL: m.URL, Secret: m.Secret, Refs: m.Refs, Tag: m.TagRef}
 			rj.Run = func(c *runtime.Context) (runtime.Outputs, error) { return c.Mirror(spec) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // The config file (SPEC §3, Secrets) is a Fennel data table. The binary
@@ -244,15 +243,6 @@ func (p *configParser) str() (any, error) {
 			}
 			p.advance()
 		default:
-			if c >= 0x80 {
-				r, size := utf8.DecodeRune(p.src[p.pos:])
-				_ = r
-				b.Write(p.src[p.pos : p.pos+size])
-				for i := 0; i < size; i++ {
-					p.advance()
-				}
-				continue
-			}
 			b.WriteByte(c)
 			p.advance()
 		}

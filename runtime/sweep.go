@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 )
@@ -54,7 +53,7 @@ func sweepWorkspaces(runsDir, self string) []string {
 			ids = append(ids, e.Name())
 		}
 	}
-	slices.Sort(ids) // run ids begin with their start time
+	// ReadDir sorts by name, and run ids begin with their start time.
 	if len(ids) > sweepRuns {
 		ids = ids[len(ids)-sweepRuns:]
 	}

@@ -45,7 +45,7 @@ func (e *env) compile(args []string) int {
 
 	fnl, err := fennel.Find(*fennelPath)
 	if err != nil {
-		return e.fail(&compiler.UsageError{Err: err})
+		return e.fail(err)
 	}
 	load := func() (*compiler.Pipeline, error) {
 		return compiler.Load(file, compiler.Options{FennelPath: fnl})

@@ -78,15 +78,15 @@ func (e *env) run(args []string) int {
 		*ref = full
 	}
 
-	file := DefaultPipeline
+	var file string
 	if len(pos) == 1 {
 		file = pos[0]
 	} else {
-		file = defaultPipelineIn(".")
+		file = defaultPipelineIn(".") // may ask git for the top
 	}
 	fnl, err := fennel.Find(*fennelPath)
 	if err != nil {
-		return e.fail(&compiler.UsageError{Err: err})
+		return e.fail(err)
 	}
 	bin := filepath.Join(gitDir, "quire", "ci-bin")
 	_, err = gen.Build(context.Background(), gen.BuildOptions{

@@ -60,16 +60,34 @@ print(table.concat(missing, " "), type(os.execute), type(debug.traceback), #pack
 // Lua 5.1 sized stacks: gopher-lua's 256 frames overflow at 250 nested
 // calls, and its fixed registry on deep recursion with many locals.
 func TestStackSizes(t *testing.T) {
-	L := NewState(Options{})
-	defer L.Close()
-	if L.Options.CallStackSize != CallStackSize || L.Options.RegistrySize != RegistrySize || L.Options.RegistryMaxSize != RegistryMaxSize {
-		t.Errorf("options %+v", L.Options)
-	}
-	got := runIn(t, L, `
+	// The compile-time state preallocates Lua 5.1's sizes; a run-time
+	// (sandboxed) state starts small and grows to the same limits.
+	for _, opts := range []Options{{}, {Sandbox: true}} {
+		L := NewState(opts)
+		defer L.Close()
+		if L.Options.CallStackSize != CallStackSize || L.Options.RegistryMaxSize != RegistryMaxSize {
+			t.Errorf("%+v: options %+v", opts, L.Options)
+		}
+		if !opts.Sandbox && L.Options.RegistrySize != RegistrySize {
+			t.Errorf("%+v: registry of %d, want %d", opts, L.Options.RegistrySize, RegistrySize)
+		}
+		got := runIn(t, L, `
 local function d(n) local a, b, c, e, f, g, h = 1, 2, 3, 4, 5, 6, 7 if n == 0 then return 0 end return 1 + d(n - 1) end
 print(d(3500))
 print(pcall(function() local function inf(n) return 1 + inf(n) end return inf(1) end))`)
-	if !strings.HasPrefix(got, "3500\nfalse\t") {
+		if !strings.HasPrefix(got, "3500\nfalse\t") {
+			t.Errorf("%+v: got %q", opts, got)
+		}
+	}
+}
+
+// string.rep refuses a result over 1 GiB rather than try to allocate it:
+// the one deliberate difference from Lua 5.1 (doc.go).
+func TestStringRepBound(t *testing.T) {
+	L := NewState(Options{Sandbox: true})
+	defer L.Close()
+	got := runIn(t, L, `local ok, r = pcall(string.rep, "xx", 2^29 + 1) print(ok, ok and #r or r) print(#string.rep("x", 1000))`)
+	if got != "false\tnot enough memory\n1000\n" {
 		t.Errorf("got %q", got)
 	}
 }

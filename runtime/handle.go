@@ -168,8 +168,7 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		// The command could not start (not found, bad directory): report
 		// it as a shell would, exit 127 with a message on stderr.
 		exit = 127
-		errRed.Write([]byte(err.Error() + "\n"))
-		stderr.WriteString(err.Error() + "\n")
+		cmd.Stderr.Write([]byte(err.Error() + "\n")) // to the run-fn, the log and the console
 	} else {
 		pid := cmd.Process.Pid
 		killed := make(chan struct{})

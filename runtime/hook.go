@@ -266,15 +266,11 @@ func staleness(p *Pipeline, gitDir, sha string) string {
 	if p.SHA256 == "" {
 		return ""
 	}
-	cmd := exec.Command("git", "--git-dir", gitDir, "cat-file", "blob", sha+":"+PipelinePath)
-	cmd.Env = HookFreeEnv(os.Environ())
-	src, err := cmd.Output()
+	src, err := gitCommand(gitDir, "cat-file", "blob", sha+":"+PipelinePath).Output()
 	if err != nil {
 		// Not a commit with no pipeline, but no commit at all: the run
 		// will say so; "has no ci.fnl" would mislead.
-		check := exec.Command("git", "--git-dir", gitDir, "cat-file", "-e", sha+"^{commit}")
-		check.Env = cmd.Env
-		if check.Run() != nil {
+		if gitCommand(gitDir, "cat-file", "-e", sha+"^{commit}").Run() != nil {
 			return ""
 		}
 	}

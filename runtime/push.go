@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -119,15 +120,30 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	return p, nil
 }
 
+// gitEnv is the environment of quire's own git commands: the process's,
+// without the hook's variables (computed once: a run starts several).
+var gitEnv = sync.OnceValue(func() []string { return HookFreeEnv(os.Environ()) })
+
+// gitCommand is git run against the repository gitDir.
+func gitCommand(gitDir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", append([]string{"--git-dir", gitDir}, args...)...)
+	cmd.Env = gitEnv()
+	return cmd
+}
+
+// errNoGit says that git could not be run, and what for.
+func errNoGit(what string) error {
+	return fmt.Errorf("git is not installed or not on PATH; quire needs it to %s", what)
+}
+
 // git runs a git command against gitDir and returns its trimmed output.
 func git(gitDir string, args ...string) (string, error) {
-	cmd := exec.Command("git", append([]string{"--git-dir", gitDir}, args...)...)
-	cmd.Env = HookFreeEnv(os.Environ())
+	cmd := gitCommand(gitDir, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if errors.Is(err, exec.ErrNotFound) {
-		return "", fmt.Errorf("git is not installed or not on PATH; quire needs it to read the pushed commit")
+		return "", errNoGit("read the pushed commit")
 	}
 	if err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {

@@ -22,8 +22,7 @@ func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
 // materialize is MaterializeWorkspace with the making of dir left to
 // mkdir, which runs only once git has found the commit.
 func materialize(gitDir, rev, dir string, mkdir func() error) (commit string, err error) {
-	cmd := exec.Command("git", "--git-dir", gitDir, "archive", "--format=tar", rev+"^{commit}")
-	cmd.Env = HookFreeEnv(os.Environ())
+	cmd := gitCommand(gitDir, "archive", "--format=tar", rev+"^{commit}")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", err
@@ -32,7 +31,7 @@ func materialize(gitDir, rev, dir string, mkdir func() error) (commit string, er
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return "", fmt.Errorf("git is not installed or not on PATH; quire needs it to check out the pushed tree")
+			return "", errNoGit("check out the pushed tree")
 		}
 		return "", fmt.Errorf("git archive: %w", err)
 	}

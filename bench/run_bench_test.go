@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quire-ci/quire/bench/pipelines"
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/internal/interp"
 	"github.com/quire-ci/quire/internal/luavm"
+	"github.com/quire-ci/quire/internal/testenv"
 	"github.com/quire-ci/quire/runtime"
 )
 
@@ -30,7 +32,7 @@ func BenchmarkRun(b *testing.B) {
 	for _, shape := range []string{"chain", "fan"} {
 		for _, n := range []int{10, 100, 1000} {
 			b.Run(fmt.Sprintf("%s-%d", shape, n), func(b *testing.B) {
-				rp := loadPipeline(b, jobsFennel(shape, n))
+				rp := loadPipeline(b, pipelines.PerJob(shape, n))
 				dir := b.TempDir()
 				ws := filepath.Join(dir, "ws")
 				os.MkdirAll(ws, 0o755)
@@ -65,30 +67,17 @@ func BenchmarkRun(b *testing.B) {
 // generated binary would hold.
 func loadPipeline(b *testing.B, src string) *runtime.Pipeline {
 	b.Helper()
-	if os.Getenv("QUIRE_FENNEL") == "" {
-		b.Skip("QUIRE_FENNEL is not set (make sets it)")
-	}
+	testenv.Fennel(b)
 	file := filepath.Join(b.TempDir(), "ci.fnl")
-	os.WriteFile(file, []byte(src), 0o644)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		b.Fatal(err)
+	}
 	p, err := compiler.Load(file, compiler.Options{})
 	if err != nil {
 		b.Fatalf("load: %v", err)
 	}
 	b.Cleanup(func() { p.Close() })
 	return interp.Pipeline(p)
-}
-
-// jobsFennel is the per-job pipeline of bench/cmd/bench.
-func jobsFennel(shape string, n int) string {
-	src := "(local ci (require :quire.ci))\n"
-	for i := range n {
-		in := ":quire/push"
-		if shape == "chain" && i > 0 {
-			in = fmt.Sprintf(":j%d", i-1)
-		}
-		src += fmt.Sprintf("(do (ci.job :j%d [%s] (fn [{: sh}] (sh \"true\") {})))\n", i, in)
-	}
-	return src
 }
 
 // BenchmarkExec is the floor of BenchmarkRun: exec `sh -c true` and wait.

@@ -41,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/quire-ci/quire/bench/pipelines"
 )
 
 // taskVersion is the go-task the per-job comparison installs.
@@ -561,7 +563,7 @@ func (b *bench) perJob() error {
 		}
 		var rows []row
 		for _, n := range sizes {
-			p, err := b.pipeline(fmt.Sprintf("%s%d", shape, n), perJobFennel(shape, n))
+			p, err := b.pipeline(fmt.Sprintf("%s%d", shape, n), pipelines.PerJob(shape, n))
 			if err != nil {
 				return err
 			}
@@ -677,22 +679,6 @@ func short(col string) string {
 	return col
 }
 
-// perJobFennel is a ci.fnl of n jobs running `sh -c true`, each with its
-// own run-fn, as a chain or a fan. Each job sits in a `do` so that the
-// chunk's locals stay under Lua's limit of 200.
-func perJobFennel(shape string, n int) string {
-	var s strings.Builder
-	s.WriteString("(local ci (require :quire.ci))\n")
-	for i := range n {
-		in := ":quire/push"
-		if shape == "chain" && i > 0 {
-			in = fmt.Sprintf(":j%d", i-1)
-		}
-		fmt.Fprintf(&s, "(do (ci.job :j%d [%s] (fn [{: sh}] (sh \"true\") {})))\n", i, in)
-	}
-	return s.String()
-}
-
 // writeMakeAndTask writes the Makefile and Taskfile.yml of the same graph:
 // target `all` depends on the last job of a chain, or on every job of a fan.
 func writeMakeAndTask(dir, shape string, n int) error {
@@ -783,7 +769,7 @@ func (b *bench) memory() error {
 	rows = append(rows, row{"the same, interpreted (`interp ci.fnl run`)", "", append([]string{b.interp, st.file}, b.run(st, 1)[1:]...), st.dir})
 	for _, shape := range []string{"chain", "fan"} {
 		for _, n := range sizes {
-			p, err := b.pipeline(fmt.Sprintf("%s%d", shape, n), perJobFennel(shape, n))
+			p, err := b.pipeline(fmt.Sprintf("%s%d", shape, n), pipelines.PerJob(shape, n))
 			if err != nil {
 				return err
 			}

@@ -1,8 +1,9 @@
 // Package interp runs a compiled pipeline in process, without generating
 // or building Go: the runtime.Pipeline that gen's generated program would
 // declare, made directly from a compiler.Pipeline. Tests use it to run real
-// pipelines quickly, and bench uses it as the interpreting baseline (what
-// quire did before it compiled pipelines ahead of time).
+// pipelines quickly, bench uses it as the interpreting baseline (what quire
+// did before it compiled pipelines ahead of time), and quire graph uses it
+// to draw a pipeline with the binary's own renderer without building it.
 //
 // It must stay behaviourally identical to gen's output: a job calls
 // RunLua on its frozen run-fn, a mirror calls Mirror with its spec.

@@ -50,9 +50,15 @@ func (ev *evaluator) install() {
 		})
 	}
 
-	// The pipeline's own modules come right after package.preload, before
-	// anything on package.path, so a module next to ci.fnl wins.
-	loaders := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaders").(*lua.LTable)
+	// The pipeline's own modules come right after package.preload. Lua's
+	// default package.path would also find modules in the directory quire
+	// runs in and in the machine's Lua trees, which the compile cache never
+	// hashes and a pipeline must not depend on (SPEC §1: modules next to
+	// ci.fnl): it is emptied.
+	pkg := L.GetField(L.Get(lua.EnvironIndex), "package")
+	L.SetField(pkg, "path", lua.LString(""))
+	L.SetField(pkg, "cpath", lua.LString(""))
+	loaders := L.GetField(pkg, "loaders").(*lua.LTable)
 	L.CallByParam(lua.P{Fn: L.GetField(L.GetGlobal("table"), "insert"), NRet: 0}, loaders, lua.LNumber(2), L.NewFunction(ev.searchModule))
 }
 

@@ -210,8 +210,8 @@ func (e *emitter) program(f *jen.File) {
 }
 
 // proto emits one prototype as a keyed literal, leaving out zero fields.
-// Its index is its key in Protos, so frozen.C(i) and Proto.Protos read
-// back easily.
+// Its index is its key in Protos, so a closure's Proto and Proto.Protos
+// read back easily.
 func proto(p *frozen.Proto) jen.Code {
 	small := func(v uint8) jen.Code {
 		if v == 0 {
@@ -271,40 +271,62 @@ func proto(p *frozen.Proto) jen.Code {
 	)
 }
 
-// object emits an Object with frozen's short constructors.
+// object emits an Object as a composite literal. Literals, unlike calls
+// of constructors, are laid out by the linker as data: a generated binary
+// runs no code at start-up to build its program, and go build compiles no
+// init function the size of the captured values (a table of thousands of
+// entries took half a minute to build and 8 ms of every start).
 func object(o frozen.Object) jen.Code {
+	kind := func(k string) jen.Code { return jen.Id("Kind").Op(":").Qual(frozenPath, k) }
 	switch o.Kind {
 	case frozen.ObjTable:
-		args := []jen.Code{value(o.Meta)}
-		for i := range o.Keys {
-			args = append(args, value(o.Keys[i]), value(o.Vals[i]))
+		fields := []jen.Code{kind("ObjTable")}
+		if o.Meta.Kind != frozen.KindNil {
+			fields = append(fields, jen.Id("Meta").Op(":").Add(value(o.Meta)))
 		}
-		return jen.Qual(frozenPath, "T").Call(args...)
+		if len(o.Keys) > 0 {
+			keys := make([]jen.Code, len(o.Keys))
+			vals := make([]jen.Code, len(o.Vals))
+			for i := range o.Keys {
+				keys[i], vals[i] = value(o.Keys[i]), value(o.Vals[i])
+			}
+			fields = append(fields,
+				jen.Id("Keys").Op(":").Index().Qual(frozenPath, "Value").Values(keys...),
+				jen.Id("Vals").Op(":").Index().Qual(frozenPath, "Value").Values(vals...))
+		}
+		return jen.Values(fields...)
 	case frozen.ObjClosure:
-		args := []jen.Code{jen.Lit(o.Proto)}
-		for _, c := range o.Cells {
-			args = append(args, jen.Lit(c))
+		fields := []jen.Code{kind("ObjClosure"), jen.Id("Proto").Op(":").Lit(o.Proto)}
+		if len(o.Cells) > 0 {
+			cells := make([]jen.Code, len(o.Cells))
+			for i, c := range o.Cells {
+				cells[i] = jen.Lit(c)
+			}
+			fields = append(fields, jen.Id("Cells").Op(":").Index().Int().Values(cells...))
 		}
-		return jen.Qual(frozenPath, "C").Call(args...)
+		return jen.Values(fields...)
 	case frozen.ObjCell:
-		return jen.Qual(frozenPath, "Cell").Call(value(o.Val))
+		return jen.Values(kind("ObjCell"), jen.Id("Val").Op(":").Add(value(o.Val)))
 	case frozen.ObjBuiltin:
-		return jen.Qual(frozenPath, "B").Call(jen.Lit(o.Name))
+		return jen.Values(kind("ObjBuiltin"), jen.Id("Name").Op(":").Lit(o.Name))
 	}
 	// An object kind gen does not know is a compiler/gen mismatch; emit
 	// something that fails to compile and names it, rather than guess.
 	return jen.Id(fmt.Sprintf("unknownObjectKind%d", o.Kind))
 }
 
-// value emits a Value with frozen's short constructors.
+// value emits a Value: a literal for nil and the booleans, frozen's short
+// constructors for the rest (small enough for the compiler to inline into
+// static data, which it cannot do with a package variable such as
+// frozen.Nil).
 func value(v frozen.Value) jen.Code {
 	switch v.Kind {
 	case frozen.KindNil:
-		return jen.Qual(frozenPath, "Nil")
+		return jen.Qual(frozenPath, "Value").Values()
 	case frozen.KindFalse:
-		return jen.Qual(frozenPath, "False")
+		return jen.Qual(frozenPath, "Value").Values(jen.Id("Kind").Op(":").Qual(frozenPath, "KindFalse"))
 	case frozen.KindTrue:
-		return jen.Qual(frozenPath, "True")
+		return jen.Qual(frozenPath, "Value").Values(jen.Id("Kind").Op(":").Qual(frozenPath, "KindTrue"))
 	case frozen.KindNumber:
 		return jen.Qual(frozenPath, "N").Call(float(v.Num))
 	case frozen.KindString:

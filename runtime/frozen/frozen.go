@@ -85,7 +85,8 @@ type Value struct {
 	Ref  int
 }
 
-// Constructors keep generated code short: frozen.S("go"), frozen.N(1).
+// Constructors keep generated code and the compiler short: frozen.S("go"),
+// frozen.N(1).
 var (
 	Nil   = Value{Kind: KindNil}
 	False = Value{Kind: KindFalse}
@@ -130,17 +131,6 @@ type Object struct {
 	Cells []int   // ObjClosure
 	Val   Value   // ObjCell
 	Name  string  // ObjBuiltin
-}
-
-// T is a table with the given metatable (Nil for none) and alternating
-// keys and values.
-func T(meta Value, kv ...Value) Object {
-	o := Object{Kind: ObjTable, Meta: meta}
-	for i := 0; i+1 < len(kv); i += 2 {
-		o.Keys = append(o.Keys, kv[i])
-		o.Vals = append(o.Vals, kv[i+1])
-	}
-	return o
 }
 
 // C is a closure of prototype proto over the given cells.

@@ -78,10 +78,10 @@ func TestRestoreSharesCellsAndKeepsCycles(t *testing.T) {
 	main := protoOf(fp, prog)
 	incProto, getProto := prog.Protos[main].Protos[0], prog.Protos[main].Protos[1]
 	prog.Objects = []Object{
-		Cell(N(41)),                             // 0: n
-		C(incProto, 0),                          // 1: inc
-		C(getProto, 0),                          // 2: get
-		T(Nil, S("self"), R(3), S("inc"), R(1)), // 3: a cyclic table
+		Cell(N(41)),    // 0: n
+		C(incProto, 0), // 1: inc
+		C(getProto, 0), // 2: get
+		{Kind: ObjTable, Keys: []Value{S("self"), S("inc")}, Vals: []Value{R(3), R(1)}}, // 3: a cyclic table
 	}
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	defer L.Close()

@@ -221,16 +221,46 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 	ev.L.SetContext(ctx)
 	defer ev.L.RemoveContext()
 	ev.L.Push(fn)
-	if err := ev.L.PCall(0, 0, nil); err != nil {
+	var at errorSite
+	if err := ev.L.PCall(0, 0, ev.L.NewFunction(at.record(ev))); err != nil {
 		if ctx.Err() != nil {
 			return ev.fail(&diag.Diagnostic{
 				Span: diag.Span{File: ev.file},
 				Msg:  fmt.Sprintf("evaluating %s took longer than %s; does its top level loop forever?", ev.file, timeout),
 			})
 		}
-		return ev.fail(ev.luaErrorDiag(err))
+		return ev.fail(ev.luaErrorDiag(err, at))
 	}
 	return nil
+}
+
+// An errorSite is the Fennel line an error was raised on.
+type errorSite struct {
+	file string
+	line int
+}
+
+// record returns the error handler of the top level's PCall: it runs
+// while the failing frames are still on the stack, and keeps the innermost
+// Lua frame that maps to a Fennel line. (The message's own "chunk:line:"
+// prefix is no substitute: Lua shortens long chunk names there.)
+func (at *errorSite) record(ev *evaluator) lua.LGFunction {
+	return func(L *lua.LState) int {
+		for level := 1; ; level++ {
+			if _, ok := L.GetStack(level); !ok {
+				break
+			}
+			source, line, _, ok := ev.frame(level)
+			if !ok {
+				continue // a Go function, such as error itself
+			}
+			if file, fline, ok := ev.fnl.FennelLine(source, line); ok {
+				at.file, at.line = file, fline
+				break
+			}
+		}
+		return 1 // the error value, as it was
+	}
 }
 
 func (ev *evaluator) fail(d *diag.Diagnostic) error {
@@ -260,8 +290,8 @@ func fennelDiag(err error, file string) *diag.Diagnostic {
 var luaPos = regexp.MustCompile(`^(.*?):(\d+): `)
 
 // luaErrorDiag turns an error raised while evaluating the top level into a
-// diagnostic at the Fennel line it came from.
-func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
+// diagnostic at the Fennel line it came from, at.
+func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 	var apiErr *lua.ApiError
 	if errors.As(err, &apiErr) {
 		if ud, ok := apiErr.Object.(*lua.LUserData); ok {
@@ -273,12 +303,13 @@ func (ev *evaluator) luaErrorDiag(err error) *diag.Diagnostic {
 	}
 	msg := luavm.ErrorMessage(err)
 	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
-	if m := luaPos.FindStringSubmatch(msg); m != nil {
-		luaLine, _ := strconv.Atoi(m[2])
-		if file, line, ok := ev.fnl.FennelLine(m[1], luaLine); ok {
-			d.Msg = msg[len(m[0]):]
-			d.Span = ev.formSpan(file, line, "error", "assert")
+	if at.file != "" {
+		// The span says where; the Lua position in the text would only
+		// mislead (its line is the generated Lua's).
+		if m := luaPos.FindString(msg); m != "" {
+			d.Msg = msg[len(m):]
 		}
+		d.Span = ev.formSpan(at.file, at.line, "error", "assert")
 	}
 	return d
 }

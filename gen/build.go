@@ -146,6 +146,10 @@ func newBuilder(opts BuildOptions) (*builder, error) {
 }
 
 func (b *builder) build(ctx context.Context) (*Result, error) {
+	// Said before anything is evaluated or built, not after.
+	if fi, err := os.Stat(b.Out); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("write %s: is a directory", b.Out)
+	}
 	res := &Result{Out: b.Out}
 	ikey, err := b.inputsKey()
 	if err != nil {
@@ -321,9 +325,6 @@ func buildEnv() []string {
 // old binary meanwhile keeps it. A copy rather than a link, so that
 // nothing done to Out reaches the cache.
 func (b *builder) install(bdir string) error {
-	if fi, err := os.Stat(b.Out); err == nil && fi.IsDir() {
-		return fmt.Errorf("write %s: is a directory", b.Out)
-	}
 	src, err := os.Open(filepath.Join(bdir, binaryName))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", b.Out, err)

@@ -154,11 +154,11 @@ func (fz *freezer) failAt(source string, line int, name, format string, args ...
 	if line > 0 {
 		span = fz.ev.formSpan(source, line, name)
 	}
-	fz.report(&diag.Diagnostic{
-		Span:  span,
-		Msg:   fmt.Sprintf("Job '%s' %s", fz.job.ID, fmt.Sprintf(format, args...)),
-		Notes: []diag.Note{{Span: fz.job.Span, Msg: "the job is registered here"}},
-	})
+	d := &diag.Diagnostic{Span: span, Msg: fmt.Sprintf("Job '%s' %s", fz.job.ID, fmt.Sprintf(format, args...))}
+	if span != fz.job.Span { // else the note would quote the same form again
+		d.Notes = []diag.Note{{Span: fz.job.Span, Msg: "the job is registered here"}}
+	}
+	fz.report(d)
 }
 
 func (fz *freezer) report(d *diag.Diagnostic) {

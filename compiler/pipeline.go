@@ -68,9 +68,8 @@ type Mirror struct {
 // A Module is a Fennel or Lua module of the pipeline's own, found next to
 // ci.fnl by require.
 type Module struct {
-	Name   string // as required, e.g. "helpers"
-	Path   string
-	Source []byte
+	Name string // as required, e.g. "helpers"
+	Path string
 }
 
 // SHA256 is the hex sha256 of Source: what a binary records of the ci.fnl
@@ -90,10 +89,6 @@ func (p *Pipeline) Job(id string) *Job {
 	}
 	return nil
 }
-
-// State returns the Lua state that evaluated the pipeline and owns its
-// closures.
-func (p *Pipeline) State() *lua.LState { return p.state }
 
 // Close releases the Lua state that evaluated the pipeline.
 func (p *Pipeline) Close() {

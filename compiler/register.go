@@ -90,7 +90,7 @@ func (ev *evaluator) loadModule(L *lua.LState, name, path string) int {
 		L.RaiseError("require %q: %v", name, err)
 	}
 	ev.sources[path] = src
-	ev.p.Modules = append(ev.p.Modules, Module{Name: name, Path: path, Source: src})
+	ev.p.Modules = append(ev.p.Modules, Module{Name: name, Path: path})
 	luaSrc := string(src)
 	if strings.HasSuffix(path, ".fnl") {
 		out, err := ev.fennelToLua(src, path)
@@ -191,10 +191,7 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	opts.ForEach(func(k, _ lua.LValue) {
 		ks, isStr := k.(lua.LString)
 		if !isStr || !slices.Contains(mirrorFields, string(ks)) {
-			unknown = append(unknown, lua.LVAsString(k))
-			if !isStr {
-				unknown[len(unknown)-1] = k.String()
-			}
+			unknown = append(unknown, k.String())
 		}
 	})
 	sort.Strings(unknown)

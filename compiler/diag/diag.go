@@ -146,8 +146,8 @@ func (r *Renderer) excerpt(b *strings.Builder, pad string, s Span, color string)
 	if end > len(line) {
 		end = max(len(line), col)
 	}
-	// Tabs before the caret are kept as tabs so the caret lines up with the
-	// quoted line however the terminal expands them.
+	// The quoted line's tabs are expanded (expandTabs) and the caret is
+	// indented by the same display width, so the two line up.
 	lead := caretIndent(line, col-1)
 	carets := strings.Repeat("^", max(1, displayWidth(line, col-1, end)))
 	b.WriteString(pad + " " + bar + " " + lead + r.paint(color, carets) + "\n")

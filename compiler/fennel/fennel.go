@@ -32,7 +32,6 @@ var pluginLua []byte
 // loaded into and, like that state, must not be used concurrently.
 type Compiler struct {
 	L       *lua.LState
-	Path    string // the fennel.lua that was loaded
 	Version string // fennel.version, e.g. "1.5.3"
 
 	mod       *lua.LTable // the fennel module
@@ -62,7 +61,7 @@ func Load(L *lua.LState, path string) (*Compiler, error) {
 	if !ok {
 		return nil, fmt.Errorf("start Fennel compiler %s: it did not return the fennel module", path)
 	}
-	c := &Compiler{L: L, Path: path, mod: mod}
+	c := &Compiler{L: L, mod: mod}
 	c.Version = lua.LVAsString(mod.RawGetString("version"))
 	// Macros and user code may (require :fennel); make that the module we
 	// loaded rather than a second copy found on package.path.

@@ -92,7 +92,8 @@ func Load(file string, opts Options) (*Pipeline, error) {
 	fnl.SetPaths(dir)
 
 	ev := &evaluator{
-		L: L, fnl: fnl, file: file, dir: dir, sources: sources,
+		jobs: map[string]*Job{},
+		L:    L, fnl: fnl, file: file, dir: dir, sources: sources,
 		p: &Pipeline{File: file, Source: src, FennelVersion: fnl.Version, state: L},
 	}
 	ev.builtins = builtinNames(L)
@@ -191,6 +192,14 @@ type evaluator struct {
 	builtins map[any]string
 	// imageSet records that ci.image was called, even with an empty name.
 	imageSet bool
+	// jobs are p.Jobs by id, for the duplicate check of each registration.
+	jobs map[string]*Job
+}
+
+// addJob registers j.
+func (ev *evaluator) addJob(j *Job) {
+	ev.p.Jobs = append(ev.p.Jobs, j)
+	ev.jobs[j.ID] = j
 }
 
 // run compiles src and evaluates it with a bound on time.

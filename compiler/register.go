@@ -144,12 +144,12 @@ func (ev *evaluator) job(L *lua.LState) int {
 		ev.defError(span, notes, "Job '%s' run-fn must be a function, got %s", j.ID, typeName(runv))
 		bad = true
 	}
-	if ev.p.Job(j.ID) != nil {
+	if ev.jobs[j.ID] != nil {
 		ev.defError(span, notes, "Job '%s' is registered more than once.", j.ID)
 		bad = true
 	}
 	if !bad {
-		ev.p.Jobs = append(ev.p.Jobs, j)
+		ev.addJob(j)
 	}
 	return 0
 }
@@ -237,7 +237,7 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	default:
 		return fail(":as must be a job id string, got %s", typeName(v))
 	}
-	if existing := ev.p.Job(id); existing != nil {
+	if existing := ev.jobs[id]; existing != nil {
 		if existing.Mirror != nil {
 			ev.defError(span, notes, "Pipeline mirror declared more than once.")
 		} else {
@@ -245,7 +245,7 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 		}
 		return 0
 	}
-	ev.p.Jobs = append(ev.p.Jobs, &Job{
+	ev.addJob(&Job{
 		ID:     id,
 		Inputs: append([]string{SourcePush}, m.After...),
 		Mirror: m,

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"container/heap"
 	"fmt"
 	"slices"
 	"sort"
@@ -19,6 +20,7 @@ func isSource(name string) bool { return slices.Contains(sources, name) }
 // order, then cycles, then unreachable jobs.
 func validate(p *Pipeline) []*diag.Diagnostic {
 	var diags []*diag.Diagnostic
+	g := newGraph(p)
 	ids := make([]string, 0, len(p.Jobs))
 	for _, j := range p.Jobs {
 		ids = append(ids, j.ID)
@@ -26,13 +28,15 @@ func validate(p *Pipeline) []*diag.Diagnostic {
 	// broken marks jobs with an unknown input: whether they, or jobs
 	// downstream of them, are reachable cannot be told, so the unknown input
 	// is reported instead of a second, derived error.
-	broken := map[string]bool{}
-	for _, j := range p.Jobs {
+	var broken []int
+	for i, j := range p.Jobs {
 		for _, in := range j.Inputs {
-			if isSource(in) || p.Job(in) != nil {
+			if _, known := g.index[in]; known || isSource(in) {
 				continue
 			}
-			broken[j.ID] = true
+			if len(broken) == 0 || broken[len(broken)-1] != i {
+				broken = append(broken, i)
+			}
 			d := &diag.Diagnostic{
 				Span: j.Span,
 				Msg:  fmt.Sprintf("Job '%s' lists input '%s', which is neither a job nor a source.", j.ID, in),
@@ -43,186 +47,181 @@ func validate(p *Pipeline) []*diag.Diagnostic {
 			diags = append(diags, d)
 		}
 	}
-	for _, cyc := range cycles(p) {
-		first := p.Job(cyc[0])
-		for _, id := range cyc {
-			if p.indexOf(id) < p.indexOf(first.ID) {
-				first = p.Job(id)
-			}
+	for _, cyc := range g.cycles() {
+		sorted := make([]string, len(cyc))
+		for k, i := range cyc {
+			sorted[k] = p.Jobs[i].ID
 		}
-		sorted := append([]string{}, cyc...)
 		sort.Strings(sorted)
 		diags = append(diags, &diag.Diagnostic{
-			Span: first.Span,
+			Span: p.Jobs[slices.Min(cyc)].Span,
 			Msg:  "Cycle detected among jobs: " + strings.Join(sorted, ", "),
 		})
 	}
-	reach := reachable(p)
-	for _, j := range p.Jobs {
-		if reach[j.ID] || dependsOnBroken(p, j.ID, broken) {
-			continue
+	// A job downstream of a broken one is not reported unreachable: its
+	// reachability cannot be told.
+	reach := g.reachable(broken)
+	for i, j := range p.Jobs {
+		if !reach[i] {
+			diags = append(diags, &diag.Diagnostic{
+				Span: j.Span,
+				Msg:  fmt.Sprintf("Job '%s' is not reachable from any source (e.g. :quire/push).", j.ID),
+			})
 		}
-		diags = append(diags, &diag.Diagnostic{
-			Span: j.Span,
-			Msg:  fmt.Sprintf("Job '%s' is not reachable from any source (e.g. :quire/push).", j.ID),
-		})
 	}
 	return diags
 }
 
-func (p *Pipeline) indexOf(id string) int {
-	for i, j := range p.Jobs {
-		if j.ID == id {
-			return i
-		}
-	}
-	return -1
+// A jobGraph is a pipeline's jobs by registration index, with each job's
+// inputs and dependents among the jobs (sources and unknown names left
+// out), so the rules are checked in time linear in jobs and edges.
+type jobGraph struct {
+	index      map[string]int
+	inputs     [][]int
+	dependents [][]int
+	fired      []bool // listed a source among its inputs
 }
 
-// reachable marks the jobs that some source fires, directly or through
-// other jobs.
-func reachable(p *Pipeline) map[string]bool {
-	reach := map[string]bool{}
-	for changed := true; changed; {
-		changed = false
-		for _, j := range p.Jobs {
-			if reach[j.ID] {
-				continue
+func newGraph(p *Pipeline) *jobGraph {
+	g := &jobGraph{index: make(map[string]int, len(p.Jobs)), inputs: make([][]int, len(p.Jobs)),
+		dependents: make([][]int, len(p.Jobs)), fired: make([]bool, len(p.Jobs))}
+	for i, j := range p.Jobs {
+		g.index[j.ID] = i
+	}
+	for i, j := range p.Jobs {
+		for _, in := range j.Inputs {
+			if k, ok := g.index[in]; ok {
+				g.inputs[i] = append(g.inputs[i], k)
+				g.dependents[k] = append(g.dependents[k], i)
+			} else if isSource(in) {
+				g.fired[i] = true
 			}
-			for _, in := range j.Inputs {
-				if isSource(in) || reach[in] {
-					reach[j.ID] = true
-					changed = true
-					break
-				}
-			}
+		}
+	}
+	return g
+}
+
+// reachable marks the jobs that a source fires, directly or through other
+// jobs, and those downstream of the jobs in also.
+func (g *jobGraph) reachable(also []int) []bool {
+	reach := make([]bool, len(g.inputs))
+	var queue []int
+	mark := func(i int) {
+		if !reach[i] {
+			reach[i] = true
+			queue = append(queue, i)
+		}
+	}
+	for i, fired := range g.fired {
+		if fired {
+			mark(i)
+		}
+	}
+	for _, i := range also {
+		mark(i)
+	}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, d := range g.dependents[i] {
+			mark(d)
 		}
 	}
 	return reach
 }
 
-// dependsOnBroken reports whether id or any of its ancestors is broken.
-func dependsOnBroken(p *Pipeline, id string, broken map[string]bool) bool {
-	seen := map[string]bool{}
-	var visit func(string) bool
-	visit = func(id string) bool {
-		if broken[id] {
-			return true
-		}
-		if seen[id] {
-			return false
-		}
-		seen[id] = true
-		if j := p.Job(id); j != nil {
-			for _, in := range j.Inputs {
-				if visit(in) {
-					return true
-				}
-			}
-		}
-		return false
+// cycles returns the graph's cycles, as job indexes: each strongly
+// connected component with more than one job, and each job that lists
+// itself, in the order their first job was registered. It uses Tarjan's
+// algorithm.
+func (g *jobGraph) cycles() [][]int {
+	n := len(g.inputs)
+	index, low := make([]int, n), make([]int, n)
+	for i := range index {
+		index[i] = -1
 	}
-	return visit(id)
-}
-
-// cycles returns the graph's cycles: each strongly connected component with
-// more than one job, and each job that lists itself, in the order their
-// first job was registered. It uses Tarjan's algorithm.
-func cycles(p *Pipeline) [][]string {
-	index := map[string]int{}
-	low := map[string]int{}
-	onStack := map[string]bool{}
-	var stack []string
-	var out [][]string
+	onStack := make([]bool, n)
+	var stack []int
+	var out [][]int
 	next := 0
-	var strong func(id string)
-	strong = func(id string) {
-		index[id], low[id] = next, next
+	var strong func(i int)
+	strong = func(i int) {
+		index[i], low[i] = next, next
 		next++
-		stack = append(stack, id)
-		onStack[id] = true
-		for _, in := range p.Job(id).Inputs {
-			if p.Job(in) == nil {
-				continue
-			}
-			if _, seen := index[in]; !seen {
+		stack = append(stack, i)
+		onStack[i] = true
+		for _, in := range g.inputs[i] {
+			if index[in] < 0 {
 				strong(in)
-				low[id] = min(low[id], low[in])
+				low[i] = min(low[i], low[in])
 			} else if onStack[in] {
-				low[id] = min(low[id], index[in])
+				low[i] = min(low[i], index[in])
 			}
 		}
-		if low[id] != index[id] {
+		if low[i] != index[i] {
 			return
 		}
-		var comp []string
+		var comp []int
 		for {
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			onStack[top] = false
 			comp = append(comp, top)
-			if top == id {
+			if top == i {
 				break
 			}
 		}
-		if len(comp) > 1 || slices.Contains(p.Job(id).Inputs, id) {
+		if len(comp) > 1 || slices.Contains(g.inputs[i], i) {
 			out = append(out, comp)
 		}
 	}
-	for _, j := range p.Jobs {
-		if _, seen := index[j.ID]; !seen {
-			strong(j.ID)
+	for i := range n {
+		if index[i] < 0 {
+			strong(i)
 		}
 	}
-	sort.SliceStable(out, func(a, b int) bool { return firstIndex(p, out[a]) < firstIndex(p, out[b]) })
+	sort.SliceStable(out, func(a, b int) bool { return slices.Min(out[a]) < slices.Min(out[b]) })
 	return out
 }
 
-func firstIndex(p *Pipeline, ids []string) int {
-	best := len(p.Jobs)
-	for _, id := range ids {
-		best = min(best, p.indexOf(id))
-	}
-	return best
-}
-
 // topoOrder orders a valid pipeline's jobs so each comes after its inputs;
-// among jobs that are ready together, registration order decides.
+// among jobs that are ready together, registration order decides (the
+// order the runtime starts them in). Only a pipeline without cycles or
+// unknown inputs gets here.
 func topoOrder(p *Pipeline) []string {
-	done := map[string]bool{}
-	order := make([]string, 0, len(p.Jobs))
-	for len(order) < len(p.Jobs) {
-		progressed := false
-		for _, j := range p.Jobs {
-			if done[j.ID] {
-				continue
-			}
-			ready := true
-			for _, in := range j.Inputs {
-				if !isSource(in) && !done[in] {
-					ready = false
-					break
-				}
-			}
-			if ready {
-				done[j.ID] = true
-				order = append(order, j.ID)
-				progressed = true
-				break // restart so the earliest-registered ready job goes next
-			}
+	g := newGraph(p)
+	waiting := make([]int, len(p.Jobs))
+	ready := &intHeap{}
+	for i := range p.Jobs {
+		if waiting[i] = len(g.inputs[i]); waiting[i] == 0 {
+			heap.Push(ready, i)
 		}
-		if !progressed {
-			// Only a pipeline that failed validation has a cycle; keep the
-			// rest in registration order rather than loop forever.
-			for _, j := range p.Jobs {
-				if !done[j.ID] {
-					done[j.ID] = true
-					order = append(order, j.ID)
-				}
+	}
+	order := make([]string, 0, len(p.Jobs))
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		order = append(order, p.Jobs[i].ID)
+		for _, d := range g.dependents[i] {
+			if waiting[d]--; waiting[d] == 0 {
+				heap.Push(ready, d)
 			}
 		}
 	}
 	return order
+}
+
+// An intHeap is a min-heap of job indexes.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // closest returns the candidate nearest to name by edit distance, if it is

@@ -155,6 +155,9 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 	cmd := r.command(argv)
 	cmd.Env = env
 	cmd.Dir = dir
+	if null := r.devNull(); null != nil {
+		cmd.Stdin = null
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout = &tee{&stdout, outRed}
 	cmd.Stderr = &tee{&stderr, errRed}

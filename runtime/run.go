@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"runtime"
 	"sort"
@@ -85,6 +86,7 @@ type run struct {
 	env     []string // what commands start from (commandEnv), computed once
 	states  *statePool
 	shPath  func() (string, error) // exec.LookPath("sh"), once
+	devNull func() *os.File        // every command's standard input, opened once
 }
 
 // Run executes the pipeline's jobs for one push: each job starts once all
@@ -100,6 +102,18 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 	r := &run{p: p, opts: opts, ctx: ctx, jobs: map[string]*Job{}, results: map[string]*JobResult{},
 		env: commandEnv(opts.Env, opts.Secrets), states: newStatePool(opts.Jobs, len(p.Jobs)),
 		shPath: sync.OnceValues(func() (string, error) { return exec.LookPath("sh") })}
+	// One /dev/null serves every command as standard input: os/exec would
+	// otherwise open, poll-register and close it again for each command.
+	var null *os.File
+	r.devNull = sync.OnceValue(func() *os.File {
+		null, _ = os.Open(os.DevNull) // nil on failure: os/exec then opens its own
+		return null
+	})
+	defer func() {
+		if null != nil {
+			null.Close()
+		}
+	}()
 	defer r.states.close()
 	for _, j := range p.Jobs {
 		r.jobs[j.ID] = j

@@ -106,26 +106,17 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		}
 		spec.GitDir = strings.TrimSpace(string(out))
 	}
-	dir, err := filepath.Abs(spec.GitDir)
+	// The runs start in another process, in "/": paths given relative to
+	// here must not change meaning on the way.
+	err := spec.resolveDirs()
+	if err == nil && spec.Config != "" {
+		spec.Config, err = filepath.Abs(spec.Config)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "quire: %v\n", err)
 		return exitUsage
 	}
-	spec.GitDir = dir
-	if spec.RunsDir == "" {
-		spec.RunsDir = filepath.Join(dir, "quire", "runs")
-	}
-	// The runs start in another process, in "/": paths given relative to
-	// here must not change meaning on the way.
-	for _, path := range []*string{&spec.RunsDir, &spec.Config} {
-		if *path == "" {
-			continue
-		}
-		if *path, err = filepath.Abs(*path); err != nil {
-			fmt.Fprintf(stderr, "quire: %v\n", err)
-			return exitUsage
-		}
-	}
+	dir := spec.GitDir
 	spec.PushedAt = time.Now()
 	updates := parseUpdates(stdin, func(msg string) { fmt.Fprintf(stderr, "quire: %s\n", msg) })
 	if *maxRuns > 0 && len(updates) > *maxRuns {

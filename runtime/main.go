@@ -161,6 +161,22 @@ func checkShared(spec *runSpec) error {
 	return nil
 }
 
+// resolveDirs makes spec's repository absolute and fills in its runs
+// directory, by default GIT_DIR/quire/runs, also absolute: the hook's runs
+// start in "/", and a relative path must not change meaning on the way.
+func (spec *runSpec) resolveDirs() error {
+	dir, err := filepath.Abs(spec.GitDir)
+	if err != nil {
+		return err
+	}
+	spec.GitDir = dir
+	if spec.RunsDir == "" {
+		spec.RunsDir = filepath.Join(dir, "quire", "runs")
+	}
+	spec.RunsDir, err = filepath.Abs(spec.RunsDir)
+	return err
+}
+
 // RunFlags defines the flags of the binary's run command on fs, for a
 // tool that passes them on (quire run); what fs parses is not used here.
 func RunFlags(fs *flag.FlagSet) { runFlags(fs, new(runSpec)) }
@@ -226,22 +242,16 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
-	dir, err := filepath.Abs(spec.GitDir)
-	if err != nil {
+	if err := spec.resolveDirs(); err != nil {
 		return fail(err)
 	}
+	dir := spec.GitDir
 	con := NewConsole(stdout)
 	secrets, err := loadConfig(spec.Config, con)
 	if err != nil {
 		return fail(err)
 	}
 	con.SetRedactor(secrets.Redact)
-	if spec.RunsDir == "" {
-		spec.RunsDir = filepath.Join(dir, "quire", "runs")
-	}
-	if spec.RunsDir, err = filepath.Abs(spec.RunsDir); err != nil {
-		return fail(err)
-	}
 	if spec.RunID == "" {
 		spec.RunID = NewRunID(time.Now())
 	} else if _, err := os.Lstat(filepath.Join(spec.RunsDir, spec.RunID)); spec.ownRunID && err == nil {

@@ -94,6 +94,11 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
+	if *maxRuns < 0 {
+		// Not "no limit": that is 0, and a typo must not lift the bound.
+		fmt.Fprintf(stderr, "%s: --max-runs %d: give the most runs one push may start, or 0 for no limit\n", prog, *maxRuns)
+		return exitUsage
+	}
 	if spec.GitDir == "" {
 		spec.GitDir = os.Getenv("GIT_DIR") // git sets it for hooks
 	}

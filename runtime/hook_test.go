@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,5 +72,27 @@ func TestGraphQuotesIDs(t *testing.T) {
 	}
 	if _, err := Graph(p, "svg"); err == nil {
 		t.Error("an unknown format did not fail")
+	}
+}
+
+// A negative --max-runs is refused, as other meaningless flag values are,
+// rather than taken as "no limit" (which is 0), and before any run starts.
+func TestPostReceiveRefusesNegativeMaxRuns(t *testing.T) {
+	p := &Pipeline{File: PipelinePath}
+	runs := t.TempDir()
+	in := strings.NewReader(strings.Repeat("0", 40) + " " + strings.Repeat("1", 40) + " refs/heads/main\n")
+	var stdout, stderr strings.Builder
+	st := Invoke(p, []string{"ci-bin", "post-receive", "--wait", "--max-runs", "-1", "--git-dir", t.TempDir(), "--runs-dir", runs}, in, &stdout, &stderr)
+	if st != exitUsage {
+		t.Errorf("exit status %d, want %d", st, exitUsage)
+	}
+	if want := "ci-bin: --max-runs -1: give the most runs one push may start, or 0 for no limit\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if stdout.String() != "" {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	if entries, _ := os.ReadDir(runs); len(entries) > 0 {
+		t.Errorf("the runs directory holds %d entries", len(entries))
 	}
 }

@@ -12,15 +12,11 @@ import (
 	"strings"
 )
 
-// MaterializeWorkspace writes the tree of a commit (a sha or a ref) into
-// dir with `git archive`, so jobs run against exactly what was pushed. It
-// returns the commit's id, which git records in the archive.
-func MaterializeWorkspace(gitDir, rev, dir string) (commit string, err error) {
-	return materialize(gitDir, rev, dir, func() error { return os.MkdirAll(dir, 0o755) })
-}
-
-// materialize is MaterializeWorkspace with the making of dir left to
-// mkdir, which runs only once git has found the commit.
+// materialize writes the tree of a commit (a sha or a ref) into dir with
+// `git archive`, so jobs run against exactly what was pushed. It returns
+// the commit's id, which git records in the archive. dir is made by
+// mkdir, which runs only once git has found the commit: a run takes its
+// directory's lock there (see sweep.go).
 func materialize(gitDir, rev, dir string, mkdir func() error) (commit string, err error) {
 	cmd := gitCommand(gitDir, "archive", "--format=tar", rev+"^{commit}")
 	out, err := cmd.StdoutPipe()

@@ -25,7 +25,7 @@ type freezer struct {
 	objs    map[any]int                // identity -> object index
 	protos  map[*lua.FunctionProto]int // prototype -> index
 	names   map[any]string             // builtins by identity: "string.sub"
-	sandbox map[string]bool            // builtin names a run-time state has
+	sandbox *sandbox                   // what a run-time state has
 	sources map[string]string          // chunk source -> name in the binary
 
 	job   *Job     // the job being frozen, for messages
@@ -58,7 +58,9 @@ func nameBefore(a, b string) bool {
 }
 
 // eachBuiltin calls f with every global table and Go function of L and
-// every Go function in a global table, under each name it has.
+// every Go function in a global table, under each name it has. These are
+// the values with an identity to name; a string or number (_VERSION,
+// math.pi) freezes as itself. What a run-time state has is newSandbox's.
 func eachBuiltin(L *lua.LState, f func(v any, name string)) {
 	L.G.Global.ForEach(func(k, v lua.LValue) {
 		g, ok := k.(lua.LString)
@@ -83,20 +85,56 @@ func eachBuiltin(L *lua.LState, f func(v any, name string)) {
 	})
 }
 
-// sandboxNames lists the builtin names a run-time state provides: every
-// name of the globals and library functions of luavm's sandboxed state,
-// plus quire's modules.
-func sandboxNames() map[string]bool {
+// A sandbox is what a run-fn can reach at run time, by name.
+type sandbox struct {
+	// names are the globals of a run-time state ("string", "_VERSION"),
+	// every key of its global tables, whatever the value ("string.format",
+	// "math.pi"), and quire's modules with their fields ("quire.ci.job").
+	names map[string]bool
+	// libs are the global tables, whose fields names lists.
+	libs map[string]bool
+}
+
+// newSandbox reads what a run-time state has from luavm's sandboxed state
+// itself, so the check cannot drift from it, and adds what the runtime
+// binds in every job's state: require and quire's modules.
+func newSandbox() *sandbox {
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	defer L.Close()
-	out := map[string]bool{}
-	eachBuiltin(L, func(_ any, name string) { out[name] = true })
-	out["_G"] = true
-	out["require"] = true
+	s := &sandbox{names: map[string]bool{}, libs: map[string]bool{}}
+	L.G.Global.ForEach(func(k, v lua.LValue) {
+		g, ok := k.(lua.LString)
+		if !ok {
+			return
+		}
+		s.names[string(g)] = true
+		if t, ok := v.(*lua.LTable); ok {
+			s.libs[string(g)] = true
+			t.ForEach(func(fk, _ lua.LValue) {
+				if field, ok := fk.(lua.LString); ok {
+					s.names[string(g)+"."+string(field)] = true
+				}
+			})
+		}
+	})
+	s.names["require"] = true
 	for _, name := range []string{"quire.ci", "quire.ci.job", "quire.ci.image", "quire.ci.mirror", "quire.ci.runtime", "quire.stdlib", "quire.stdlib.mirror"} {
-		out[name] = true
+		s.names[name] = true
 	}
-	return out
+	return s
+}
+
+// hasField reports whether a run-time state has field of the global lib.
+// A global that is not one of the sandbox's tables (a string, a pipeline
+// global) has nothing to check.
+func (s *sandbox) hasField(lib, field string) bool {
+	switch {
+	case lib == "_G":
+		return s.names[field]
+	case !s.libs[lib]:
+		return true
+	}
+	return s.names[lib+"."+field]
 }
 
 // freeze freezes the pipeline's run-fns and tag closures into p.Program.
@@ -107,7 +145,7 @@ func (ev *evaluator) freeze() []*diag.Diagnostic {
 		objs:    map[any]int{},
 		protos:  map[*lua.FunctionProto]int{},
 		names:   ev.builtins,
-		sandbox: sandboxNames(),
+		sandbox: newSandbox(),
 		sources: map[string]string{},
 	}
 	fz.sources[ev.file] = filepath.Base(ev.file)
@@ -207,14 +245,14 @@ func (fz *freezer) object(v lua.LValue) int {
 		return i
 	}
 	if name, ok := fz.names[v]; ok {
-		if !fz.sandbox[name] {
+		if !fz.sandbox.names[name] {
 			fz.fail("captures %s%s, which run-fns do not have at run time", name, fz.where())
 		}
 		return fz.add(v, frozen.B(name))
 	}
 	switch v := v.(type) {
 	case *lua.LTable:
-		if name, ok := fz.ev.moduleName(v); ok && !fz.sandbox[name] && !isQuireModule(name) && !fz.ev.isPipelineModule(name) {
+		if name, ok := fz.ev.moduleName(v); ok && !fz.sandbox.names[name] && !isQuireModule(name) && !fz.ev.isPipelineModule(name) {
 			fz.fail("captures the module %s%s, which is not available at run time", name, fz.where())
 			return fz.add(v, frozen.B(name))
 		}
@@ -372,7 +410,7 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 			if op == lua.OP_GETGLOBAL && name == "require" {
 				requireReg = a
 			}
-			if fz.sandbox[name] {
+			if fz.sandbox.names[name] {
 				if op == lua.OP_GETGLOBAL {
 					libReg[a] = name
 				}
@@ -403,7 +441,7 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 				continue // a field computed at run time
 			}
 			full := lib + "." + field
-			if _, isFn := fz.sandboxField(lib, field); !isFn {
+			if !fz.sandbox.hasField(lib, field) {
 				fz.failAt(source, line, full, "uses %s, which run-fns do not have at run time", full)
 			}
 		default:
@@ -417,30 +455,6 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 			delete(strReg, a)
 		}
 	}
-}
-
-// sandboxField reports whether the run-time library lib has field.
-func (fz *freezer) sandboxField(lib, field string) (string, bool) {
-	if lib == "_G" {
-		return field, fz.sandbox[field]
-	}
-	libTable := false
-	for name := range fz.sandbox {
-		if strings.HasPrefix(name, lib+".") {
-			libTable = true
-			break
-		}
-	}
-	if !libTable {
-		return "", true // not a library table (e.g. a pipeline global); nothing to check
-	}
-	return lib + "." + field, fz.sandbox[lib+"."+field] || isConstantField(lib, field)
-}
-
-// isConstantField reports library fields that are values, not functions,
-// and so have no name in the builtin map.
-func isConstantField(lib, field string) bool {
-	return lib == "math" && (field == "pi" || field == "huge")
 }
 
 // requireModule freezes a pipeline module that run-fn code requires by a

@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/internal/interp"
+	"github.com/quire-ci/quire/internal/luavm"
 	"github.com/quire-ci/quire/internal/testenv"
 	"github.com/quire-ci/quire/runtime"
 	"github.com/quire-ci/quire/runtime/frozen"
@@ -199,6 +203,65 @@ func TestEachJobGetsItsOwnCopy(t *testing.T) {
 	for _, id := range []string{"a", "b"} {
 		if got := outputs(t, res, id)["count"]; got != 1.0 {
 			t.Errorf("job %s saw count %v, want 1", id, got)
+		}
+	}
+}
+
+// Every name a run-time state has compiles in a run-fn and reads at run
+// time as it does in a sandboxed state: each global, each global through
+// _G, and each field of each global table, whatever its value (_VERSION,
+// math.pi, string.__index); none is mistaken for a pipeline global and
+// frozen. The names come from the sandbox itself, so the check cannot
+// drift from it.
+func TestEverySandboxNameCompiles(t *testing.T) {
+	L := luavm.NewState(luavm.Options{Sandbox: true})
+	defer L.Close()
+	describe := func(v lua.LValue) string {
+		switch v := v.(type) {
+		case lua.LString:
+			return "string " + string(v)
+		case lua.LNumber:
+			return "number " + luavm.FormatNumber(float64(v))
+		case lua.LBool:
+			return "boolean " + v.String()
+		}
+		return v.Type().String()
+	}
+	want := runtime.Outputs{}
+	var src strings.Builder
+	src.WriteString(`(local ci (require :quire.ci))
+(fn describe [v]
+  (match (type v)
+    (where t (or (= t :string) (= t :number) (= t :boolean))) (.. t " " (tostring v))
+    t t))
+(ci.job :names [:quire/push]
+  (fn []
+    {`)
+	add := func(name, expr string, v lua.LValue) {
+		want[name] = describe(v)
+		fmt.Fprintf(&src, "     %q (describe %s)\n", name, expr)
+	}
+	L.G.Global.ForEach(func(k, v lua.LValue) {
+		g := string(k.(lua.LString))
+		add(g, g, v)
+		add("_G."+g, fmt.Sprintf("(. _G %q)", g), v)
+		if t, ok := v.(*lua.LTable); ok && g != "_G" {
+			t.ForEach(func(fk, fv lua.LValue) {
+				f := string(fk.(lua.LString))
+				add(g+"."+f, fmt.Sprintf("(. %s %q)", g, f), fv)
+			})
+		}
+	})
+	src.WriteString("}))\n")
+	p := load(t, map[string]string{"ci.fnl": src.String()})
+	for _, g := range p.Program.Globals {
+		t.Errorf("the sandbox's %s was frozen as a pipeline global", g.Name)
+	}
+	res, _ := runPipeline(t, p)
+	out := outputs(t, res, "names")
+	for name, w := range want {
+		if out[name] != w {
+			t.Errorf("%s is %v at run time, want %v (as in a sandboxed state)", name, out[name], w)
 		}
 	}
 }

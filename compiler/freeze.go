@@ -12,9 +12,6 @@ import (
 	"github.com/quire-ci/quire/runtime/frozen"
 )
 
-// quireModules are the modules every run-time state has, by require name.
-var quireModules = []string{"quire.ci", "quire.stdlib"}
-
 // A freezer turns the closures of a pipeline into a frozen.Program: their
 // prototypes, with lines mapped back to Fennel, and every value reachable
 // from their upvalues. It reports what cannot go into the binary.
@@ -97,8 +94,9 @@ type sandbox struct {
 
 // newSandbox reads what a run-time state has from luavm's sandboxed state
 // itself, so the check cannot drift from it, and adds what the runtime
-// binds in every job's state: require and quire's modules.
-func newSandbox() *sandbox {
+// binds in every job's state: require, and quire's modules with their
+// fields, named as in quire (the evaluator's quireNames).
+func newSandbox(quire map[string]bool) *sandbox {
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	defer L.Close()
 	s := &sandbox{names: map[string]bool{}, libs: map[string]bool{}}
@@ -118,7 +116,7 @@ func newSandbox() *sandbox {
 		}
 	})
 	s.names["require"] = true
-	for _, name := range []string{"quire.ci", "quire.ci.job", "quire.ci.image", "quire.ci.mirror", "quire.ci.runtime", "quire.stdlib", "quire.stdlib.mirror"} {
+	for name := range quire {
 		s.names[name] = true
 	}
 	return s
@@ -145,7 +143,7 @@ func (ev *evaluator) freeze() []*diag.Diagnostic {
 		objs:    map[any]int{},
 		protos:  map[*lua.FunctionProto]int{},
 		names:   ev.builtins,
-		sandbox: newSandbox(),
+		sandbox: newSandbox(ev.quireNames),
 		sources: map[string]string{},
 	}
 	fz.sources[ev.file] = filepath.Base(ev.file)
@@ -252,7 +250,7 @@ func (fz *freezer) object(v lua.LValue) int {
 	}
 	switch v := v.(type) {
 	case *lua.LTable:
-		if name, ok := fz.ev.moduleName(v); ok && !fz.sandbox.names[name] && !isQuireModule(name) && !fz.ev.isPipelineModule(name) {
+		if name, ok := fz.ev.moduleName(v); ok && !fz.sandbox.names[name] && !fz.ev.isPipelineModule(name) {
 			fz.fail("captures the module %s%s, which is not available at run time", name, fz.where())
 			return fz.add(v, frozen.B(name))
 		}
@@ -460,7 +458,7 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 // requireModule freezes a pipeline module that run-fn code requires by a
 // constant name, so require finds it at run time.
 func (fz *freezer) requireModule(name, source string, line int) {
-	if isQuireModule(name) {
+	if fz.ev.isQuireModule(name) {
 		return
 	}
 	if !fz.ev.isPipelineModule(name) {
@@ -506,12 +504,3 @@ func keyString(k lua.LValue) string {
 
 // chunkSource strips the "@" Lua puts before file chunk names.
 func chunkSource(name string) string { return strings.TrimPrefix(name, "@") }
-
-func isQuireModule(name string) bool {
-	for _, m := range quireModules {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}

@@ -265,3 +265,44 @@ func TestEverySandboxNameCompiles(t *testing.T) {
 		}
 	}
 }
+
+// quire's modules have the same fields at compile time and at run time,
+// and each field a run-fn captures is bound to the run-time one: the
+// compiler's sandbox takes quire's names from the compile-time modules, so
+// the two must not drift apart.
+func TestQuireModulesMatchAtRunTime(t *testing.T) {
+	p := load(t, map[string]string{"ci.fnl": `
+(local ci (require :quire.ci))
+(local modules {:quire.ci ci :quire.stdlib (require :quire.stdlib)})
+(local fields {})
+(local types {})
+(each [name m (pairs modules)]
+  (each [k v (pairs m)]
+    (tset fields (.. name "." k) v)
+    (tset types (.. name "." k) (type v))))
+(ci.job :fields [:quire/push]
+  (fn []
+    (let [out {}]
+      (each [name ty (pairs types)] (tset out (.. "compile " name) ty))
+      (each [name v (pairs fields)] (tset out (.. "captured " name) (type v)))
+      (each [_ name (ipairs [:quire.ci :quire.stdlib])]
+        (each [k v (pairs (require name))]
+          (tset out (.. "run " name "." k) (type v))))
+      out)))`})
+	res, _ := runPipeline(t, p)
+	out := outputs(t, res, "fields")
+	fields := map[string]bool{}
+	for k := range out {
+		_, name, _ := strings.Cut(k, " ")
+		fields[name] = true
+	}
+	if len(fields) == 0 {
+		t.Fatal("no fields in quire's modules")
+	}
+	for name := range fields {
+		c, captured, run := out["compile "+name], out["captured "+name], out["run "+name]
+		if c == nil || c != captured || c != run {
+			t.Errorf("%s is %v at compile time, %v captured and %v at run time", name, c, captured, run)
+		}
+	}
+}

@@ -190,6 +190,11 @@ type evaluator struct {
 	// builtins names the standard library and quire's modules by identity,
 	// taken before ci.fnl runs (see builtinNames).
 	builtins map[any]string
+	// quire holds quire's modules by require name, as install made them.
+	quire map[string]*lua.LTable
+	// quireNames are quire's modules and their fields by full name
+	// ("quire.ci", "quire.ci.job"), recorded by install before ci.fnl runs.
+	quireNames map[string]bool
 	// imageSet records that ci.image was called, even with an empty name.
 	imageSet bool
 	// jobs are p.Jobs by id, for the duplicate check of each registration.

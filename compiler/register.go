@@ -30,22 +30,28 @@ func (ev *evaluator) install() {
 	ci.RawSetString("mirror", L.NewFunction(ev.mirror))
 	// At compile time there is no run, so the runtime handle is empty.
 	ci.RawSetString("runtime", L.NewTable())
-	preload.RawSetString("quire.ci", L.NewFunction(func(L *lua.LState) int { L.Push(ci); return 1 }))
 
 	stdlib := L.NewTable()
 	stdlib.RawSetString("mirror", L.NewFunction(func(L *lua.LState) int {
 		L.RaiseError("quire.stdlib.mirror is only available inside a run-fn, at run time")
 		return 0
 	}))
-	preload.RawSetString("quire.stdlib", L.NewFunction(func(L *lua.LState) int { L.Push(stdlib); return 1 }))
 
-	// Name quire's modules so closures that capture them are bound to the
-	// run-time modules of the same names.
-	for name, t := range map[string]*lua.LTable{"quire.ci": ci, "quire.stdlib": stdlib} {
+	// These are quire's modules for the whole compiler: require finds them
+	// here, closures that capture them or their fields are bound to the
+	// run-time modules of the same names, and the freezer's sandbox has
+	// every name recorded here.
+	ev.quire = map[string]*lua.LTable{"quire.ci": ci, "quire.stdlib": stdlib}
+	ev.quireNames = map[string]bool{}
+	for name, t := range ev.quire {
+		preload.RawSetString(name, L.NewFunction(func(L *lua.LState) int { L.Push(t); return 1 }))
 		ev.builtins[t] = name
+		ev.quireNames[name] = true
 		t.ForEach(func(k, v lua.LValue) {
+			field := name + "." + lua.LVAsString(k)
+			ev.quireNames[field] = true
 			if _, isTable := v.(*lua.LTable); isTable || v.Type() == lua.LTFunction {
-				ev.builtins[v] = name + "." + lua.LVAsString(k)
+				ev.builtins[v] = field
 			}
 		})
 	}
@@ -383,6 +389,9 @@ func (ev *evaluator) moduleName(t *lua.LTable) (string, bool) {
 	})
 	return name, name != ""
 }
+
+// isQuireModule reports whether name is one of quire's own modules.
+func (ev *evaluator) isQuireModule(name string) bool { return ev.quire[name] != nil }
 
 // isPipelineModule reports whether name is one of the pipeline's own
 // modules.

@@ -338,7 +338,7 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	}
 	// Workspaces of killed runs are looked for while this run runs, off
 	// its start-up path.
-	swept := make(chan []string, 1)
+	swept := make(chan []sweptRun, 1)
 	go func() { swept <- sweepWorkspaces(spec.RunsDir, spec.RunID) }()
 	co := <-archived
 	if co.err == nil && co.commit != push.SHA {
@@ -388,8 +388,12 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	if spec.KeepWorkspace {
 		con.Printf("workspace kept at %s\n", ws)
 	}
-	for _, id := range <-swept {
-		con.Printf("removed the workspace of run %s, which ended without finishing (killed?)\n", id)
+	for _, r := range <-swept {
+		if r.Whole {
+			con.Printf("removed run %s, which ended before its run log began (killed during its checkout?)\n", r.ID)
+		} else {
+			con.Printf("removed the workspace of run %s, which ended without finishing (killed?)\n", r.ID)
+		}
 	}
 	if status != "succeeded" {
 		return exitFailed

@@ -14,9 +14,10 @@ import (
 // a whole checkout, left for ever in the runs directory. The kernel drops
 // the lock when the process dies, however it dies.
 
-// lockRunDir creates the run's directory and locks it. It blocks only
-// while another run's sweep looks at it, which takes microseconds. The
-// lock is released when the returned file is closed or the process ends.
+// lockRunDir creates the run's directory and locks it. It does not wait
+// on a sweep: a sweep takes the lock only of a directory that has a
+// workspace, which a run makes once it holds its lock. The lock is
+// released when the returned file is closed or the process ends.
 func lockRunDir(dir string) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -37,12 +38,23 @@ func lockRunDir(dir string) (*os.File, error) {
 // directory of thousands every time.
 const sweepRuns = 50
 
+// A sweptRun is a run that died and whose leftovers a sweep removed.
+type sweptRun struct {
+	ID string
+	// Whole says that the run died before its run log began (while it
+	// checked out its tree, say), so that nothing in its directory was
+	// worth keeping and the directory went with its workspace.
+	Whole bool
+}
+
 // sweepWorkspaces removes the workspaces of the newest runs under runsDir
 // (but self) that died before they could remove their own: their lock is
-// free and their state never left "running". A run that finished with
-// --keep-workspace keeps its workspace. It returns the ids of the runs
-// whose workspace it removed.
-func sweepWorkspaces(runsDir, self string) []string {
+// free and their state never left "running". A run that died before its
+// run log began has its whole directory removed: what else it held (its
+// console.log in hook mode) was written before its checkout, which is
+// where it died. A run that finished with --keep-workspace keeps its
+// workspace. It returns the runs whose leftovers it removed.
+func sweepWorkspaces(runsDir, self string) []sweptRun {
 	entries, err := os.ReadDir(runsDir)
 	if err != nil {
 		return nil
@@ -57,45 +69,60 @@ func sweepWorkspaces(runsDir, self string) []string {
 	if len(ids) > sweepRuns {
 		ids = ids[len(ids)-sweepRuns:]
 	}
-	var swept []string
+	var swept []sweptRun
 	for _, id := range ids {
-		dir := filepath.Join(runsDir, id)
-		ws := filepath.Join(dir, "workspace")
 		// The workspace is made only once its run holds the lock, so a
 		// workspace whose lock is free belongs to a run that has ended.
-		if _, err := os.Lstat(ws); err != nil {
+		// A directory with none (a queued run whose console.log is
+		// open, a run that failed before its checkout and said why in
+		// that console.log) is not looked at.
+		if _, err := os.Lstat(filepath.Join(runsDir, id, "workspace")); err != nil {
 			continue
 		}
-		if deadRun(dir) {
-			if os.RemoveAll(ws) == nil {
-				swept = append(swept, id)
-			}
+		if whole, ok := sweepRun(filepath.Join(runsDir, id)); ok {
+			swept = append(swept, sweptRun{ID: id, Whole: whole})
 		}
 	}
 	return swept
 }
 
-// deadRun reports whether the run in dir ended without finishing: nobody
-// holds its lock and its state.json, if it got that far, still says
-// running.
-func deadRun(dir string) bool {
+// sweepRun removes the leftovers of the run in dir if it ended without
+// finishing: nobody holds its lock and its state.json, if it got that
+// far, still says running. With no run log (neither meta.json nor
+// state.json) it removes the whole directory, else only the workspace.
+// The lock is held throughout, so two runs sweeping at once do not both
+// remove (and report) the same run.
+func sweepRun(dir string) (whole, ok bool) {
 	f, err := os.Open(dir)
 	if err != nil {
-		return false
+		return false, false
 	}
 	defer f.Close() // releases the lock taken below
 	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-		return false // alive
+		return false, false // alive, or another run is sweeping it
+	}
+	ws := filepath.Join(dir, "workspace")
+	if _, err := os.Lstat(ws); err != nil {
+		return false, false // swept by another run since it was seen
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
 	if os.IsNotExist(err) {
-		return true // killed while checking out, before its log began
+		// Killed before its run log began, during its checkout: the
+		// directory holds nothing a person needs. Once meta.json is
+		// written the log has begun, and it stays.
+		if _, err := os.Lstat(filepath.Join(dir, "meta.json")); os.IsNotExist(err) {
+			return true, os.RemoveAll(dir) == nil
+		}
+		return false, os.RemoveAll(ws) == nil
 	}
 	var state struct {
 		Status string `json:"status"`
 	}
 	if err != nil || json.Unmarshal(b, &state) != nil {
-		return false // unreadable: leave it to a person
+		return false, false // unreadable: leave it to a person
 	}
-	return state.Status == "running"
+	if state.Status != "running" {
+		return false, false // finished, with --keep-workspace
+	}
+	return false, os.RemoveAll(ws) == nil
 }

@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -146,13 +145,9 @@ func (ev *evaluator) freeze() []*diag.Diagnostic {
 		sandbox: newSandbox(ev.quireNames),
 		sources: map[string]string{},
 	}
-	fz.sources[ev.file] = filepath.Base(ev.file)
+	fz.sources[ev.file] = ev.p.SourceName(ev.file)
 	for _, m := range ev.p.Modules {
-		rel, err := filepath.Rel(ev.dir, m.Path)
-		if err != nil {
-			rel = filepath.Base(m.Path)
-		}
-		fz.sources[m.Path] = rel
+		fz.sources[m.Path] = ev.p.SourceName(m.Path)
 	}
 	for _, j := range ev.p.Jobs {
 		fz.job = j

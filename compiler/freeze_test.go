@@ -306,3 +306,37 @@ func TestQuireModulesMatchAtRunTime(t *testing.T) {
 		}
 	}
 }
+
+// A source's name in the binary is ci.fnl's base name, or a module's path
+// from ci.fnl's directory with slashes: the frozen prototypes carry it, so
+// run-time errors in a module's function point into that module.
+func TestSourceNames(t *testing.T) {
+	p := load(t, map[string]string{
+		"ci.fnl": `(local ci (require :quire.ci))
+(local util (require :lib.util))
+(ci.job :fails [:quire/push]
+  (fn [] (util.fail) {}))`,
+		"lib/util.fnl": `{:fail (fn []
+  (error "from util"))}`,
+	})
+	if got := p.SourceName(p.File); got != "ci.fnl" {
+		t.Errorf("SourceName(%q) = %q, want ci.fnl", p.File, got)
+	}
+	if len(p.Modules) != 1 {
+		t.Fatalf("modules %v, want lib.util", p.Modules)
+	}
+	if got := p.SourceName(p.Modules[0].Path); got != "lib/util.fnl" {
+		t.Errorf("SourceName(%q) = %q, want lib/util.fnl", p.Modules[0].Path, got)
+	}
+	sources := map[string]bool{}
+	for _, pr := range p.Program.Protos {
+		sources[pr.Source] = true
+	}
+	if !reflect.DeepEqual(sources, map[string]bool{"ci.fnl": true, "lib/util.fnl": true}) {
+		t.Errorf("prototype sources %v, want ci.fnl and lib/util.fnl", sources)
+	}
+	res, _ := runPipeline(t, p)
+	if j := res.Jobs["fails"]; j.Err == nil || !strings.HasPrefix(j.Err.Error(), "lib/util.fnl:2: from util") {
+		t.Errorf("job error %v, want lib/util.fnl:2: from util", j.Err)
+	}
+}

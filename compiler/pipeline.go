@@ -9,6 +9,7 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"path/filepath"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -78,6 +79,24 @@ type Module struct {
 func (p *Pipeline) SHA256() string {
 	sum := sha256.Sum256(p.Source)
 	return hex.EncodeToString(sum[:])
+}
+
+// SourceName is the name file, ci.fnl or one of the pipeline's modules,
+// has in the binary: in its prototypes, and so in run-time error
+// positions, and wherever else the binary or generated code names a
+// source. ci.fnl is its base name and a module its path relative to
+// ci.fnl's directory, with slashes ("lib/util.fnl"), so the names do not
+// depend on where the pipeline was compiled. A file outside that
+// directory keeps its base name.
+func (p *Pipeline) SourceName(file string) string {
+	if file == "" || file == p.File {
+		return filepath.Base(p.File)
+	}
+	rel, err := filepath.Rel(filepath.Dir(p.File), file)
+	if err != nil || !filepath.IsLocal(rel) {
+		return filepath.Base(file)
+	}
+	return filepath.ToSlash(rel)
 }
 
 // Job returns the job with the given id, or nil.

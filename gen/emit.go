@@ -166,19 +166,10 @@ func (e *emitter) jobFunc(f *jen.File, name string, j *compiler.Job) {
 	f.Line()
 }
 
-// spanFile names a registration's file as the binary's prototypes do:
-// relative to ci.fnl's directory. A job registered by a helper in a
+// spanFile names a registration's file as the binary's prototypes do
+// (compiler.Pipeline.SourceName). A job registered by a helper in a
 // module points into that module.
-func (e *emitter) spanFile(file string) string {
-	if file == "" || file == e.p.File {
-		return e.file
-	}
-	rel, err := filepath.Rel(filepath.Dir(e.p.File), file)
-	if err != nil || !filepath.IsLocal(rel) {
-		return filepath.Base(file)
-	}
-	return filepath.ToSlash(rel)
-}
+func (e *emitter) spanFile(file string) string { return e.p.SourceName(file) }
 
 // program emits the frozen program: prototypes, objects, globals, modules.
 func (e *emitter) program(f *jen.File) {

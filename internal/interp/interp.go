@@ -10,8 +10,6 @@
 package interp
 
 import (
-	"path/filepath"
-
 	"github.com/quire-ci/quire/compiler"
 	"github.com/quire-ci/quire/runtime"
 )
@@ -19,7 +17,7 @@ import (
 // Pipeline returns p as the runtime runs it.
 func Pipeline(p *compiler.Pipeline) *runtime.Pipeline {
 	rp := &runtime.Pipeline{
-		File:          filepath.Base(p.File),
+		File:          p.SourceName(p.File),
 		SHA256:        p.SHA256(), // as gen records it, so staleness is checked too
 		QuireVersion:  "interp",
 		FennelVersion: p.FennelVersion,

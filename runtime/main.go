@@ -201,8 +201,24 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if spec.GitDir == "" || spec.Ref == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [--sha SHA] [--jobs N] [--config FILE] [--runs-dir DIR] [--timeout D]\n", prog)
+	var missing []string
+	if spec.GitDir == "" {
+		missing = append(missing, "--git-dir")
+	}
+	if spec.Ref == "" {
+		missing = append(missing, "--ref")
+	}
+	if len(missing) > 0 || fs.NArg() > 0 {
+		if len(missing) > 0 {
+			verb := "is"
+			if len(missing) > 1 {
+				verb = "are"
+			}
+			fmt.Fprintf(stderr, "%s run: %s %s required\n", prog, strings.Join(missing, " and "), verb)
+		} else {
+			fmt.Fprintf(stderr, "%s run: unexpected argument %q (everything is given by flags)\n", prog, fs.Arg(0))
+		}
+		fmt.Fprintf(stderr, "usage: %s run --git-dir DIR --ref REF [flags]; %s run --help lists the flags\n", prog, prog)
 		return exitUsage
 	}
 	if err := checkShared(&spec); err != nil {

@@ -14,6 +14,12 @@ import (
 type Context struct {
 	run *run
 	job *Job
+	// stopped says that cancelling the run killed one of the job's
+	// commands: whatever the run-fn returns after that, the job did not
+	// do its work, so it ends cancelled. (A run-fn whose last form is the
+	// command returns its result with no Lua instruction left to notice
+	// the cancellation.)
+	stopped bool
 }
 
 // RunLua runs the run-fn that is object closure of the pipeline's Program,

@@ -179,6 +179,7 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 		err := cmd.Wait()
 		if !stop() {
 			<-killed // cancelled: the group's stragglers are dealt with first
+			c.stopped = true
 		}
 		var ee *exec.ExitError
 		switch {

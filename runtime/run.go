@@ -299,6 +299,8 @@ func (r *run) execute(j *Job) {
 	switch {
 	case err != nil && r.ctx.Err() != nil:
 		res.Status, res.Err = StatusCancelled, err
+	case c.stopped:
+		res.Status = StatusCancelled
 	case err != nil:
 		res.Status, res.Err = StatusFailed, err
 	case out == nil:

@@ -90,7 +90,7 @@ func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
 	r := c.exec(pushArgv, shellJoin(pushArgv), env, req.GitDir)
 	out := Outputs{"tag-name": req.Tag, "push-exit": float64(r.exit), "pushed-refs": pushedRefs(r.stdout)}
 	if r.exit != 0 {
-		return nil, fmt.Errorf("mirror: git push to %s failed with exit %d: %s", req.URL, r.exit, lastLine(r.stderr))
+		return nil, fmt.Errorf("mirror: git push to %s failed with exit %d: %s", req.URL, r.exit, pushFailure(r.stdout, r.stderr))
 	}
 	return out, nil
 }
@@ -111,8 +111,27 @@ func pushedRefs(porcelain string) []any {
 	return refs
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+// pushFailure says why git push failed: the refs the remote rejected, as
+// its porcelain output lists them, else the last line of its errors that
+// is not one of the hints git prints after the error.
+func pushFailure(porcelain, stderr string) string {
+	var rejected []string
+	for _, line := range strings.Split(porcelain, "\n") {
+		parts := strings.Split(line, "\t")
+		if len(parts) == 3 && parts[0] == "!" {
+			_, to, _ := strings.Cut(parts[1], ":")
+			rejected = append(rejected, to+" "+parts[2])
+		}
+	}
+	if len(rejected) > 0 {
+		return strings.Join(rejected, "; ")
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "hint:") {
+			return l
+		}
+	}
 	return lines[len(lines)-1]
 }
 

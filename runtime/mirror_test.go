@@ -134,6 +134,24 @@ func TestMirrorTagAtAnotherCommitFails(t *testing.T) {
 	}
 }
 
+// A push the mirror rejects fails the stage with the reason: the rejected
+// ref, not the last of the hints git prints after its error.
+func TestMirrorRejectedPushSaysWhy(t *testing.T) {
+	forge, mirror, sha := repos(t)
+	// The mirror's main has a commit the forge's has not.
+	work := filepath.Join(t.TempDir(), "w")
+	git(t, filepath.Dir(work), "clone", "-q", "-b", "main", forge, work)
+	git(t, work, "commit", "-q", "--allow-empty", "-m", "only in the mirror")
+	git(t, work, "push", "-q", mirror, "main")
+	res := mirrorRun(t, `(local ci (require :quire.ci))
+(ci.mirror "file://`+mirror+`" {:secret :token :tag (fn [] "v1")})`, forge, sha, "refs/heads/main")
+	m := res.Jobs["quire/mirror"]
+	want := "failed with exit 1: refs/heads/main [rejected] (fetch first)"
+	if m.Status != runtime.StatusFailed || m.Err == nil || !strings.HasSuffix(m.Err.Error(), want) {
+		t.Errorf("%s %v, want a failure ending %q", m.Status, m.Err, want)
+	}
+}
+
 // A :tag function that never returns is stopped by the run's
 // cancellation, as a run-fn is.
 func TestMirrorTagIsCancellable(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -165,14 +166,12 @@ func checkText(file string, src []byte) *diag.Diagnostic {
 	return nil
 }
 
-// lineCol converts a byte offset into a 1-based line and column.
+// lineCol converts a byte offset into a 1-based line and column, the
+// column counting characters as diag.Span's do.
 func lineCol(src []byte, off int) (int, int) {
 	line := 1 + bytes.Count(src[:off], []byte("\n"))
-	col := off + 1
-	if nl := bytes.LastIndexByte(src[:off], '\n'); nl >= 0 {
-		col = off - nl
-	}
-	return line, col
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return line, utf8.RuneCount(src[start:off]) + 1
 }
 
 // An evaluator runs one ci.fnl's top level and records what it registers.

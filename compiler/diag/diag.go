@@ -4,7 +4,8 @@
 //
 // It knows nothing about Fennel or pipelines; callers hand it positions and
 // messages. Positions are 1-based in both line and column, and columns count
-// bytes, matching what an editor shows for ASCII source.
+// characters (UTF-8 code points), as Fennel's reader and rustc count them,
+// so that a column after "é" or "日本" is the one an editor shows.
 package diag
 
 import (
@@ -13,6 +14,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // A Span is a region of one source file. Line and Col locate its first byte.
@@ -129,27 +131,32 @@ func (r *Renderer) excerpt(b *strings.Builder, pad string, s Span, color string)
 	bar := r.paint(blue, "|")
 	b.WriteString(pad + " " + bar + "\n")
 	b.WriteString(r.paint(blue, strings.Repeat(" ", len(pad)-len(num))+num+" |") + " " + expandTabs(line) + "\n")
+	// Columns count characters: work on the line's characters, so that
+	// the caret lands under the same character whatever precedes it.
+	chars := []rune(line)
 	col := s.Col
 	if col < 1 {
 		col = 1
 	}
-	if col > len(line)+1 {
-		col = len(line) + 1
+	if col > len(chars)+1 {
+		col = len(chars) + 1
 	}
 	end := col // inclusive, 1-based
 	switch {
 	case s.EndLine == s.Line && s.EndCol >= col:
 		end = s.EndCol
 	case s.EndLine > s.Line:
-		end = len(strings.TrimRight(line, " \t"))
+		end = len([]rune(strings.TrimRight(line, " \t")))
 	}
-	if end > len(line) {
-		end = max(len(line), col)
+	if end > len(chars) {
+		end = max(len(chars), col)
 	}
 	// The quoted line's tabs are expanded (expandTabs) and the caret is
 	// indented by the same display width, so the two line up.
-	lead := caretIndent(line, col-1)
-	carets := strings.Repeat("^", max(1, displayWidth(line, col-1, end)))
+	lead := strings.Repeat(" ", displayWidth(chars[:col-1]))
+	lo := min(col-1, len(chars))
+	hi := max(lo, min(end, len(chars)))
+	carets := strings.Repeat("^", max(1, displayWidth(chars[lo:hi])))
 	b.WriteString(pad + " " + bar + " " + lead + r.paint(color, carets) + "\n")
 }
 
@@ -173,28 +180,45 @@ func sourceLine(src []byte, n int) (string, bool) {
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
 
-// caretIndent is the whitespace that puts a caret under byte offset n of line,
-// in the same display columns expandTabs gives the quoted line.
-func caretIndent(line string, n int) string {
-	return strings.Repeat(" ", displayWidth(line, 0, n))
-}
-
-// displayWidth counts the display columns of line[from:to] as rendered by
-// expandTabs, treating each UTF-8 character as one column.
-func displayWidth(line string, from, to int) int {
-	if to > len(line) {
-		to = len(line)
-	}
-	if from >= to {
-		return 0
-	}
+// displayWidth counts the terminal columns chars take as rendered by
+// expandTabs: four for a tab, two for a wide (East Asian or emoji)
+// character, none for a combining mark, one for anything else.
+func displayWidth(chars []rune) int {
 	w := 0
-	for _, c := range line[from:to] {
-		if c == '\t' {
+	for _, c := range chars {
+		switch {
+		case c == '\t':
 			w += 4
-		} else {
+		case zeroWidth(c):
+		case wide(c):
+			w += 2
+		default:
 			w++
 		}
 	}
 	return w
+}
+
+// zeroWidth reports combining marks and the invisible joiners and
+// selectors, which a terminal draws on top of the previous character.
+func zeroWidth(c rune) bool {
+	return unicode.Is(unicode.Mn, c) || unicode.Is(unicode.Me, c) ||
+		c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF ||
+		(c >= 0xFE00 && c <= 0xFE0F)
+}
+
+// wide reports characters that terminals draw two columns wide: the East
+// Asian wide and fullwidth blocks and the emoji planes (after Markus
+// Kuhn's wcwidth).
+func wide(c rune) bool {
+	return c >= 0x1100 && (c <= 0x115F || c == 0x2329 || c == 0x232A ||
+		(c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+		(c >= 0xAC00 && c <= 0xD7A3) ||
+		(c >= 0xF900 && c <= 0xFAFF) ||
+		(c >= 0xFE30 && c <= 0xFE6F) ||
+		(c >= 0xFF00 && c <= 0xFF60) ||
+		(c >= 0xFFE0 && c <= 0xFFE6) ||
+		(c >= 0x1F300 && c <= 0x1F64F) ||
+		(c >= 0x1F900 && c <= 0x1F9FF) ||
+		(c >= 0x20000 && c <= 0x3FFFD))
 }

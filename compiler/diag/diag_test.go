@@ -111,3 +111,18 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// Columns count characters, as Fennel's reader does: the caret lands under
+// the character the column names, and runs as wide as the form, after
+// accented letters and two-column CJK characters alike.
+func TestRenderColumnsCountCharacters(t *testing.T) {
+	src := []byte("(x \"é日本\" (bad))\n")
+	// (bad) is characters 11 to 15; in bytes it would be 15 to 19.
+	got := render(&Renderer{Sources: map[string][]byte{"f": src}}, &Diagnostic{Span: Span{File: "f", Line: 1, Col: 11, EndLine: 1, EndCol: 15}, Msg: "m"})
+	// "é" is one column wide and 日 and 本 two each, so (bad) starts at
+	// display column 13.
+	want := "1 | (x \"é日本\" (bad))\n  |             ^^^^^\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("got:\n%s\nwant it to contain:\n%s", got, want)
+	}
+}

@@ -306,14 +306,17 @@ func (c *Compiler) SetPaths(dir string) {
 
 // unclosedOpener finds the opening delimiter that is never closed in src:
 // the innermost one still open at the end of the file. It skips strings and
-// comments the way Fennel's reader does. It returns a 1-based line and column.
+// comments the way Fennel's reader does, and counts columns in characters as
+// it does. It returns a 1-based line and column.
 func unclosedOpener(src []byte) (line, col int, ok bool) {
 	type open struct{ line, col int }
 	var stack []open
 	line, col = 1, 0
 	inString, escaped, inComment := false, false, false
 	for _, b := range src {
-		col++
+		if charStarter(b) {
+			col++
+		}
 		switch {
 		case b == '\n':
 			inComment = false
@@ -348,3 +351,7 @@ func unclosedOpener(src []byte) (line, col int, ok bool) {
 	o := stack[len(stack)-1]
 	return o.line, o.col, true
 }
+
+// charStarter reports whether b begins a character as Fennel's reader counts
+// columns: ASCII and UTF-8 lead bytes, not continuation bytes.
+func charStarter(b byte) bool { return (1 < b && b < 127) || (192 < b && b < 247) }

@@ -154,9 +154,13 @@ func (c *Compiler) CompileString(src []byte, opts Options) (string, error) {
 		// the useful place to point at is the form left open.
 		var fe *Error
 		if errors.As(err, &fe) && fe.Kind == "parse" && strings.HasPrefix(fe.Msg, "expected closing delimiter") {
-			if line, col, ok := unclosedOpener(src); ok {
+			if line, col, isString, ok := unclosedOpener(src); ok {
 				fe.Span = diag.Span{File: fe.Span.File, Line: line, Col: col}
-				fe.Msg += ": this form is never closed"
+				if isString {
+					fe.Msg = "this string is never closed"
+				} else {
+					fe.Msg += ": this form is never closed"
+				}
 			}
 		}
 		return "", err
@@ -304,13 +308,15 @@ func (c *Compiler) SetPaths(dir string) {
 	}
 }
 
-// unclosedOpener finds the opening delimiter that is never closed in src:
-// the innermost one still open at the end of the file. It skips strings and
-// comments the way Fennel's reader does, and counts columns in characters as
-// it does. It returns a 1-based line and column.
-func unclosedOpener(src []byte) (line, col int, ok bool) {
+// unclosedOpener finds what is never closed in src: a string still open at
+// the end of the file, else the innermost delimiter still open. It skips
+// strings and comments the way Fennel's reader does, and counts columns in
+// characters as it does. It returns a 1-based line and column, and whether
+// the opener is a string's quote.
+func unclosedOpener(src []byte) (line, col int, isString, ok bool) {
 	type open struct{ line, col int }
 	var stack []open
+	var quote open
 	line, col = 1, 0
 	inString, escaped, inComment := false, false, false
 	for _, b := range src {
@@ -332,6 +338,7 @@ func unclosedOpener(src []byte) (line, col int, ok bool) {
 			}
 		case b == '"':
 			inString = true
+			quote = open{line, col}
 		case b == ';':
 			inComment = true
 		case b == '(' || b == '[' || b == '{':
@@ -345,11 +352,14 @@ func unclosedOpener(src []byte) (line, col int, ok bool) {
 			line, col = line+1, 0
 		}
 	}
-	if len(stack) == 0 {
-		return 0, 0, false
+	switch {
+	case inString:
+		return quote.line, quote.col, true, true
+	case len(stack) == 0:
+		return 0, 0, false, false
 	}
 	o := stack[len(stack)-1]
-	return o.line, o.col, true
+	return o.line, o.col, false, true
 }
 
 // charStarter reports whether b begins a character as Fennel's reader counts

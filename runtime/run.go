@@ -299,6 +299,11 @@ func (r *run) execute(j *Job) {
 	switch {
 	case err != nil && r.ctx.Err() != nil:
 		res.Status, res.Err = StatusCancelled, err
+		if strings.HasSuffix(err.Error(), r.ctx.Err().Error()) {
+			// The Lua VM stopped with the context's own words ("ci.fnl:5:
+			// context deadline exceeded"): say why the run was stopped.
+			res.Err = context.Cause(r.ctx)
+		}
 	case c.stopped:
 		res.Status = StatusCancelled
 	case err != nil:

@@ -75,6 +75,8 @@ func Load(file string, opts Options) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := &Pipeline{File: file, Source: src}
+	src = withoutBOM(src)
 	sources := map[string][]byte{file: src}
 	if d := checkText(file, src); d != nil {
 		return nil, &Errors{File: file, Diags: []*diag.Diagnostic{d}, Sources: sources}
@@ -91,11 +93,12 @@ func Load(file string, opts Options) (*Pipeline, error) {
 	}
 	dir := filepath.Dir(file)
 	fnl.SetPaths(dir)
+	p.FennelVersion, p.state = fnl.Version, L
 
 	ev := &evaluator{
 		jobs: map[string]*Job{},
 		L:    L, fnl: fnl, file: file, dir: dir, sources: sources,
-		p: &Pipeline{File: file, Source: src, FennelVersion: fnl.Version, state: L},
+		p: p,
 	}
 	ev.builtins = builtinNames(L)
 	ev.install()
@@ -151,6 +154,15 @@ func humanSize(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
+
+// utf8BOM is the byte order mark some Windows editors put at the start of
+// a UTF-8 file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// withoutBOM drops a leading byte order mark, which Fennel would read as
+// part of the first symbol ("unknown identifier: \ufeff") and which editors
+// do not show or count in columns.
+func withoutBOM(src []byte) []byte { return bytes.TrimPrefix(src, utf8BOM) }
 
 // checkText rejects files that are not text before Fennel sees them, so that
 // binary garbage gets one clear message instead of whatever the parser trips

@@ -95,6 +95,7 @@ func (ev *evaluator) loadModule(L *lua.LState, name, path string) int {
 	if err != nil {
 		L.RaiseError("require %q: %v", name, err)
 	}
+	src = withoutBOM(src)
 	ev.sources[path] = src
 	ev.p.Modules = append(ev.p.Modules, Module{Name: name, Path: path})
 	luaSrc := string(src)

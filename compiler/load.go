@@ -249,10 +249,16 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 	var at errorSite
 	if err := ev.L.PCall(0, 0, ev.L.NewFunction(at.record(ev))); err != nil {
 		if ctx.Err() != nil {
-			return ev.fail(&diag.Diagnostic{
+			d := &diag.Diagnostic{
 				Span: diag.Span{File: ev.file},
 				Msg:  fmt.Sprintf("evaluating %s took longer than %s; does its top level loop forever?", ev.file, timeout),
-			})
+			}
+			if at.file != "" {
+				// Where it was when time ran out: most likely in the loop.
+				d.Span = ev.formSpan(at.file, at.line)
+				d.Notes = []diag.Note{{Msg: "it was running this form when stopped"}}
+			}
+			return ev.fail(d)
 		}
 		return ev.fail(ev.luaErrorDiag(err, at))
 	}

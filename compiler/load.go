@@ -333,6 +333,11 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 		}
 	}
 	msg := luavm.ErrorMessage(err)
+	if apiErr != nil {
+		if t, ok := apiErr.Object.(*lua.LTable); ok {
+			msg = ev.tableErrorMessage(t)
+		}
+	}
 	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
 	if at.file != "" {
 		// The span says where; the Lua position in the text would only
@@ -343,6 +348,22 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 		d.Span = ev.formSpan(at.file, at.line, "error", "assert")
 	}
 	return d
+}
+
+// tableErrorMessage words an error raised with a table value: its
+// __tostring when it has one, else the table in Fennel notation, rather
+// than Lua's "table: 0x…".
+func (ev *evaluator) tableErrorMessage(t *lua.LTable) string {
+	if ev.L.GetMetaField(t, "__tostring") != lua.LNil {
+		if err := ev.L.CallByParam(lua.P{Fn: ev.L.GetGlobal("tostring"), NRet: 1, Protect: true}, t); err == nil {
+			s := ev.L.Get(-1)
+			ev.L.Pop(1)
+			if s, ok := s.(lua.LString); ok {
+				return string(s)
+			}
+		}
+	}
+	return "error raised with a table value: " + ev.fnl.View(t)
 }
 
 // formSpan finds the span of a call form on line of file: the first whose

@@ -338,7 +338,20 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 			msg = ev.tableErrorMessage(t)
 		}
 	}
+	if at.file == "" {
+		// The error handler found no frame: a stack overflow leaves it no
+		// room to run. The message's "chunk:line:" prefix still says where.
+		if m := luaPos.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			if file, line, ok := ev.fnl.FennelLine(m[1], n); ok {
+				at = errorSite{file: file, line: line}
+			}
+		}
+	}
 	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
+	if strings.HasSuffix(msg, "stack overflow") {
+		d.Help = "does a function call itself without end? Lua allows about 4,000 nested calls"
+	}
 	if at.file != "" {
 		// The span says where; the Lua position in the text would only
 		// mislead (its line is the generated Lua's).

@@ -82,13 +82,12 @@ func truncate(s string, n int) string {
 // the pusher sees one line per run with its id and log directory.
 func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(prog+" post-receive", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var spec runSpec
 	sharedFlags(fs, &spec)
 	wait := fs.Bool("wait", false, "run in the foreground and exit with the runs' status")
 	maxRuns := fs.Int("max-runs", DefaultMaxRuns, "start at most N runs for one push (0: no limit)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	if err := checkShared(&spec); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)

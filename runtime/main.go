@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -153,6 +154,25 @@ func sharedFlags(fs *flag.FlagSet, spec *runSpec) {
 	fs.DurationVar(&spec.Grace, "grace", DefaultGrace, "how long a stopped command gets between SIGTERM and SIGKILL")
 }
 
+// parseFlags parses args into fs. ok is false when the command should
+// stop with status: a usage error, reported on stderr, or help asked for
+// (-h, --help), printed on stdout, which is not an error.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (status int, ok bool) {
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(out.Bytes())
+		return exitOK, false
+	case err != nil:
+		stderr.Write(out.Bytes())
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
 // checkShared rejects values of the shared flags that mean nothing.
 func checkShared(spec *runSpec) error {
 	if spec.Grace <= 0 {
@@ -195,11 +215,10 @@ func runFlags(fs *flag.FlagSet, spec *runSpec) {
 
 func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(prog+" run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var spec runSpec
 	runFlags(fs, &spec)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	var missing []string
 	if spec.GitDir == "" {
@@ -440,10 +459,9 @@ func loadConfig(path string, con *Console) (*Secrets, error) {
 
 func cmdGraph(p *Pipeline, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	format := fs.String("format", "dot", "dot or mermaid")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	out, err := Graph(p, *format)
 	if err != nil {

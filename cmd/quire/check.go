@@ -12,9 +12,9 @@ import (
 func (e *env) check(args []string) int {
 	fs := e.newFlags("check", "check [--fennel PATH] [FILE]")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	file, ok := e.parsePipelineArgs(fs, args)
-	if !ok {
-		return exitUsage
+	file, err := e.parsePipelineArgs(fs, args)
+	if err != nil {
+		return usageStatus(err)
 	}
 	p, err := compiler.Load(file, compiler.Options{FennelPath: *fennelPath})
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -111,7 +112,7 @@ func (e *env) newFlags(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: quire %s\n", synopsis)
+		fmt.Fprintf(fs.Output(), "usage: quire %s\n", synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -119,11 +120,20 @@ func (e *env) newFlags(name, synopsis string) *flag.FlagSet {
 
 // parse parses flags anywhere among args (flag stops at the first
 // non-flag; users write `quire check ci.fnl --fennel x` too) and returns the
-// positional arguments.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+// positional arguments. Help asked for (-h, --help) goes to stdout, and
+// the error is then flag.ErrHelp: see usageStatus.
+func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	defer fs.SetOutput(e.stderr)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				e.stdout.Write(out.Bytes())
+			} else {
+				e.stderr.Write(out.Bytes())
+			}
 			return nil, err
 		}
 		args = fs.Args()
@@ -135,22 +145,35 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// usageStatus is the exit status for an error from parse: success when
+// help was asked for, else a usage error.
+func usageStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// errArgs says that the arguments were wrong, as already reported.
+var errArgs = errors.New("bad arguments")
+
 // parsePipelineArgs parses a subcommand's flags and its one optional
-// pipeline file, which defaults to DefaultPipeline. ok is false, with the
-// problem reported, when the arguments are wrong.
-func (e *env) parsePipelineArgs(fs *flag.FlagSet, args []string) (file string, ok bool) {
-	pos, err := parse(fs, args)
+// pipeline file, which defaults to DefaultPipeline. When the arguments
+// are wrong (or ask for help) it reports that and returns an error for
+// usageStatus.
+func (e *env) parsePipelineArgs(fs *flag.FlagSet, args []string) (file string, err error) {
+	pos, err := e.parse(fs, args)
 	if err != nil {
-		return "", false
+		return "", err
 	}
 	switch len(pos) {
 	case 0:
-		return DefaultPipeline, true
+		return DefaultPipeline, nil
 	case 1:
-		return pos[0], true
+		return pos[0], nil
 	}
 	fmt.Fprintf(e.stderr, "quire %s: expected one pipeline file, got %d\n", fs.Name(), len(pos))
-	return "", false
+	return "", errArgs
 }
 
 // fail reports err and returns the exit status it deserves: invalid

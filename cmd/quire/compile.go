@@ -36,9 +36,9 @@ func (e *env) compile(args []string) int {
 	emitDir := fs.String("emit-go", "", "write the generated Go program into `DIR` (and build only if -o is given)")
 	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	file, ok := e.parsePipelineArgs(fs, args)
-	if !ok {
-		return exitUsage
+	file, err := e.parsePipelineArgs(fs, args)
+	if err != nil {
+		return usageStatus(err)
 	}
 	outGiven := false
 	fs.Visit(func(f *flag.Flag) { outGiven = outGiven || f.Name == "o" })

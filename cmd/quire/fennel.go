@@ -17,9 +17,9 @@ func (e *env) fennel(args []string) int {
 	fs := e.newFlags("fennel", "fennel [--compile] [--fennel PATH] FILE")
 	compile := fs.Bool("compile", false, "print the Lua that FILE compiles to instead of running it")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	pos, err := parse(fs, args)
+	pos, err := e.parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return usageStatus(err)
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -76,8 +76,8 @@ func (e *env) fennel(args []string) int {
 func (e *env) version(args []string) int {
 	fs := e.newFlags("version", "version [--fennel PATH]")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	if _, err := parse(fs, args); err != nil {
-		return exitUsage
+	if _, err := e.parse(fs, args); err != nil {
+		return usageStatus(err)
 	}
 	fmt.Fprintf(e.stdout, "quire %s\n", Version())
 	path, err := fennel.Find(*fennelPath)

@@ -17,9 +17,9 @@ func (e *env) graph(args []string) int {
 	fs := e.newFlags("graph", "graph [--format dot|mermaid] [--fennel PATH] [FILE]")
 	format := fs.String("format", "dot", "the output format: `dot` (Graphviz) or mermaid")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	file, ok := e.parsePipelineArgs(fs, args)
-	if !ok {
-		return exitUsage
+	file, err := e.parsePipelineArgs(fs, args)
+	if err != nil {
+		return usageStatus(err)
 	}
 	if *format != "dot" && *format != "mermaid" {
 		fmt.Fprintf(e.stderr, "quire graph: --format must be dot or mermaid, not %q\n", *format)

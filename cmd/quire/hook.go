@@ -40,9 +40,9 @@ func (e *env) hook(args []string) int {
 	gitDir := fs.String("git-dir", "", "install the hook in the repository `D` (bare, or a working tree)")
 	bin := fs.String("bin", "", "the pipeline binary `BIN` that quire compile wrote")
 	force := fs.Bool("force", false, "replace an existing post-receive hook")
-	pos, err := parse(fs, args[1:])
+	pos, err := e.parse(fs, args[1:])
 	if err != nil {
-		return exitUsage
+		return usageStatus(err)
 	}
 	if len(pos) > 0 || *gitDir == "" || *bin == "" {
 		switch {

@@ -51,11 +51,12 @@ func (e *env) run(args []string) int {
 	})
 	force := fs.Bool("force", false, "rebuild even if the cache holds the binary")
 	fennelPath := fs.String("fennel", "", "the fennel.lua to use")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		if len(pos) > 1 {
-			fmt.Fprintf(e.stderr, "quire run: expected one pipeline file, got %d\n", len(pos))
-		}
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return usageStatus(err)
+	}
+	if len(pos) > 1 {
+		fmt.Fprintf(e.stderr, "quire run: expected one pipeline file, got %d\n", len(pos))
 		return exitUsage
 	}
 

@@ -265,16 +265,21 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 	return nil
 }
 
-// An errorSite is the Fennel line an error was raised on.
+// An errorSite is the source line an error was raised on: a Fennel line,
+// or a line of one of the pipeline's Lua modules.
 type errorSite struct {
 	file string
 	line int
+	// topLine is the line of ci.fnl's top level that was running, when
+	// the error was raised in another file (a module's code).
+	topLine int
 }
 
 // record returns the error handler of the top level's PCall: it runs
 // while the failing frames are still on the stack, and keeps the innermost
-// Lua frame that maps to a Fennel line. (The message's own "chunk:line:"
-// prefix is no substitute: Lua shortens long chunk names there.)
+// Lua frame that maps to a line of the pipeline's sources, and the
+// outermost one in ci.fnl. (The message's own "chunk:line:" prefix is no
+// substitute: Lua shortens long chunk names there.)
 func (at *errorSite) record(ev *evaluator) lua.LGFunction {
 	return func(L *lua.LState) int {
 		for level := 1; ; level++ {
@@ -285,9 +290,18 @@ func (at *errorSite) record(ev *evaluator) lua.LGFunction {
 			if !ok {
 				continue // a Go function, such as error itself
 			}
-			if file, fline, ok := ev.fnl.FennelLine(source, line); ok {
+			file, fline, ok := ev.fnl.FennelLine(source, line)
+			if !ok && strings.HasSuffix(source, ".lua") && ev.sources[source] != nil {
+				file, fline, ok = source, line, true // a Lua module's own line
+			}
+			if !ok {
+				continue
+			}
+			if at.file == "" {
 				at.file, at.line = file, fline
-				break
+			}
+			if file == ev.file {
+				at.topLine = fline
 			}
 		}
 		return 1 // the error value, as it was
@@ -314,6 +328,10 @@ func fennelDiag(err error, file string) *diag.Diagnostic {
 	if errors.As(err, &fe) {
 		return fe.Diagnostic()
 	}
+	var d *diag.Diagnostic
+	if errors.As(err, &d) {
+		return d
+	}
 	return &diag.Diagnostic{Span: diag.Span{File: file}, Msg: err.Error()}
 }
 
@@ -326,9 +344,9 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 	var apiErr *lua.ApiError
 	if errors.As(err, &apiErr) {
 		if ud, ok := apiErr.Object.(*lua.LUserData); ok {
-			// A module's Fennel error, raised by loadModule.
+			// A module's Fennel or Lua syntax error, raised by loadModule.
 			if err, ok := ud.Value.(error); ok {
-				return fennelDiag(err, ev.file)
+				return ev.calledFrom(fennelDiag(err, ev.file), at)
 			}
 		}
 	}
@@ -359,6 +377,15 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 			d.Msg = msg[len(m):]
 		}
 		d.Span = ev.formSpan(at.file, at.line, "error", "assert")
+	}
+	return ev.calledFrom(d, at)
+}
+
+// calledFrom adds a note pointing at the line of ci.fnl that led to d
+// when d is in a module.
+func (ev *evaluator) calledFrom(d *diag.Diagnostic, at errorSite) *diag.Diagnostic {
+	if d.Span.File != ev.file && at.topLine > 0 {
+		d.Notes = append(d.Notes, diag.Note{Span: ev.formSpan(ev.file, at.topLine, "require"), Msg: "called from here"})
 	}
 	return d
 }

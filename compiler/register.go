@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -112,6 +113,17 @@ func (ev *evaluator) loadModule(L *lua.LState, name, path string) int {
 	}
 	fn, err := luavm.Load(L, []byte(luaSrc), "@"+path)
 	if err != nil {
+		if m := luaPos.FindStringSubmatch(err.Error()); m != nil && m[1] == path {
+			// A Lua module's syntax error: raise it positioned, as a
+			// Fennel module's is above.
+			line, _ := strconv.Atoi(m[2])
+			ud := L.NewUserData()
+			ud.Value = &diag.Diagnostic{
+				Span: diag.Span{File: path, Line: line, Col: firstNonSpace(src, line)},
+				Msg:  strings.TrimPrefix(err.Error(), m[0]),
+			}
+			L.Error(ud, 0)
+		}
 		L.RaiseError("require %q: %v", name, err)
 	}
 	L.Push(fn)

@@ -208,6 +208,8 @@ type evaluator struct {
 	quireNames map[string]bool
 	// imageSet records that ci.image was called, even with an empty name.
 	imageSet bool
+	// imageSpan is the first ci.image call's, for the error on a second.
+	imageSpan diag.Span
 	// jobs are p.Jobs by id, for the duplicate check of each registration.
 	jobs map[string]*Job
 }

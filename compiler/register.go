@@ -163,8 +163,8 @@ func (ev *evaluator) job(L *lua.LState) int {
 		ev.defError(span, notes, "Job '%s' run-fn must be a function, got %s", j.ID, typeName(runv))
 		bad = true
 	}
-	if ev.jobs[j.ID] != nil {
-		ev.defError(span, notes, "Job '%s' is registered more than once.", j.ID)
+	if prev := ev.jobs[j.ID]; prev != nil {
+		ev.defError(span, firstHere(notes, prev.Span, "registered"), "Job '%s' is registered more than once.", j.ID)
 		bad = true
 	}
 	if !bad {
@@ -182,9 +182,9 @@ func (ev *evaluator) image(L *lua.LState) int {
 	case !ok:
 		ev.defError(span, notes, "ci.image: the image name must be a string, got %s", typeName(v))
 	case ev.imageSet:
-		ev.defError(span, notes, "Pipeline image declared more than once.")
+		ev.defError(span, firstHere(notes, ev.imageSpan, "declared"), "Pipeline image declared more than once.")
 	default:
-		ev.imageSet = true
+		ev.imageSet, ev.imageSpan = true, span
 		ev.p.Image = string(name)
 	}
 	return 0
@@ -258,9 +258,9 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	}
 	if existing := ev.jobs[id]; existing != nil {
 		if existing.Mirror != nil {
-			ev.defError(span, notes, "Pipeline mirror declared more than once.")
+			ev.defError(span, firstHere(notes, existing.Span, "declared"), "Pipeline mirror declared more than once.")
 		} else {
-			ev.defError(span, notes, "Job '%s' is registered more than once.", id)
+			ev.defError(span, firstHere(notes, existing.Span, "registered"), "Job '%s' is registered more than once.", id)
 		}
 		return 0
 	}
@@ -271,6 +271,12 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 		Span:   span,
 	})
 	return 0
+}
+
+// firstHere adds to notes one pointing at the first registration of what
+// is registered again, so the user sees both places.
+func firstHere(notes []diag.Note, first diag.Span, verb string) []diag.Note {
+	return append(append([]diag.Note(nil), notes...), diag.Note{Span: first, Msg: "first " + verb + " here"})
 }
 
 // defError records a definition error; evaluation goes on so that every

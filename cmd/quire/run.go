@@ -64,7 +64,8 @@ func (e *env) run(args []string) int {
 	if err != nil {
 		return e.fail(errors.New("quire run runs the pipeline against the git repository in the current directory, and this is not one (git rev-parse --git-dir failed)"))
 	}
-	if *ref == "" {
+	refGiven := *ref != ""
+	if !refGiven {
 		r, err := gitOut(".", "symbolic-ref", "-q", "HEAD")
 		if err != nil || r == "" {
 			return e.fail(errors.New("HEAD is not on a branch (detached); name the ref to run for with --ref, e.g. --ref refs/heads/main"))
@@ -77,6 +78,14 @@ func (e *env) run(args []string) int {
 			return e.fail(fmt.Errorf("--ref %s: not a branch or tag of this repository (give the full ref, e.g. refs/heads/%s)", *ref, *ref))
 		}
 		*ref = full
+	}
+	// Checked before the build, so that the first `quire run` of a new
+	// repository says what is missing rather than fail in git log.
+	if _, err := gitOut(".", "rev-parse", "--verify", "-q", *ref+"^{commit}"); err != nil {
+		if !refGiven {
+			return e.fail(fmt.Errorf("the current branch (%s) has no commits yet; quire run runs the pipeline against the committed tree, so commit first", *ref))
+		}
+		return e.fail(fmt.Errorf("--ref %s: no such branch or tag in this repository", *ref))
 	}
 
 	var file string

@@ -96,8 +96,8 @@ func Load(file string, opts Options) (*Pipeline, error) {
 	p.FennelVersion, p.state = fnl.Version, L
 
 	ev := &evaluator{
-		jobs: map[string]*Job{},
-		L:    L, fnl: fnl, file: file, dir: dir, sources: sources,
+		jobs: map[string]*Job{}, callers: map[*Job]diag.Span{},
+		L: L, fnl: fnl, file: file, dir: dir, sources: sources,
 		p: p,
 	}
 	ev.builtins = builtinNames(L)
@@ -212,12 +212,19 @@ type evaluator struct {
 	imageSpan diag.Span
 	// jobs are p.Jobs by id, for the duplicate check of each registration.
 	jobs map[string]*Job
+	// callers locate, for jobs registered by a helper function, the call
+	// of the helper: what tells such registrations apart.
+	callers map[*Job]diag.Span
 }
 
-// addJob registers j.
-func (ev *evaluator) addJob(j *Job) {
+// addJob registers j; caller is where the helper that registered it was
+// called from, if a helper did.
+func (ev *evaluator) addJob(j *Job, caller []diag.Note) {
 	ev.p.Jobs = append(ev.p.Jobs, j)
 	ev.jobs[j.ID] = j
+	if len(caller) > 0 {
+		ev.callers[j] = caller[0].Span
+	}
 }
 
 // run compiles src and evaluates it with a bound on time.

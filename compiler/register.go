@@ -164,11 +164,11 @@ func (ev *evaluator) job(L *lua.LState) int {
 		bad = true
 	}
 	if prev := ev.jobs[j.ID]; prev != nil {
-		ev.defError(span, firstHere(notes, prev.Span, "registered"), "Job '%s' is registered more than once.", j.ID)
+		ev.defError(span, ev.firstHere(notes, prev, "registered"), "Job '%s' is registered more than once.", j.ID)
 		bad = true
 	}
 	if !bad {
-		ev.addJob(j)
+		ev.addJob(j, notes)
 	}
 	return 0
 }
@@ -182,7 +182,7 @@ func (ev *evaluator) image(L *lua.LState) int {
 	case !ok:
 		ev.defError(span, notes, "ci.image: the image name must be a string, got %s", typeName(v))
 	case ev.imageSet:
-		ev.defError(span, firstHere(notes, ev.imageSpan, "declared"), "Pipeline image declared more than once.")
+		ev.defError(span, ev.firstHere(notes, &Job{Span: ev.imageSpan}, "declared"), "Pipeline image declared more than once.")
 	default:
 		ev.imageSet, ev.imageSpan = true, span
 		ev.p.Image = string(name)
@@ -258,9 +258,9 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	}
 	if existing := ev.jobs[id]; existing != nil {
 		if existing.Mirror != nil {
-			ev.defError(span, firstHere(notes, existing.Span, "declared"), "Pipeline mirror declared more than once.")
+			ev.defError(span, ev.firstHere(notes, existing, "declared"), "Pipeline mirror declared more than once.")
 		} else {
-			ev.defError(span, firstHere(notes, existing.Span, "registered"), "Job '%s' is registered more than once.", id)
+			ev.defError(span, ev.firstHere(notes, existing, "registered"), "Job '%s' is registered more than once.", id)
 		}
 		return 0
 	}
@@ -269,14 +269,20 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 		Inputs: append([]string{SourcePush}, m.After...),
 		Mirror: m,
 		Span:   span,
-	})
+	}, notes)
 	return 0
 }
 
 // firstHere adds to notes one pointing at the first registration of what
-// is registered again, so the user sees both places.
-func firstHere(notes []diag.Note, first diag.Span, verb string) []diag.Note {
-	return append(append([]diag.Note(nil), notes...), diag.Note{Span: first, Msg: "first " + verb + " here"})
+// is registered again, so the user sees both places. When a helper made
+// the first registration, the call of the helper is what tells the two
+// apart.
+func (ev *evaluator) firstHere(notes []diag.Note, first *Job, verb string) []diag.Note {
+	note := diag.Note{Span: first.Span, Msg: "first " + verb + " here"}
+	if caller, ok := ev.callers[first]; ok {
+		note = diag.Note{Span: caller, Msg: "first " + verb + " by this call"}
+	}
+	return append(append([]diag.Note(nil), notes...), note)
 }
 
 // defError records a definition error; evaluation goes on so that every

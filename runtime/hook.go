@@ -128,6 +128,14 @@ func cmdPostReceive(p *Pipeline, prog string, args []string, stdin io.Reader, st
 			len(updates), *maxRuns, len(updates)-*maxRuns)
 		updates = updates[:*maxRuns]
 	}
+	// A config the runs cannot read stops every one of them at once: say
+	// so to the pusher now, rather than announce runs that will not run.
+	if len(updates) > 0 {
+		if _, err := loadConfig(spec.Config, NewConsole(io.Discard)); err != nil {
+			fmt.Fprintf(stderr, "quire: %v; no runs started\n", err)
+			return exitUsage
+		}
+	}
 	status := exitOK
 	var queue []runSpec
 	var started []string         // what the pusher is told once the runs are started

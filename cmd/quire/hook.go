@@ -18,6 +18,11 @@ directory of the repository D as its post-receive hook, so that every push
 to D runs the pipeline. D is a bare repository or a working tree; the hooks
 directory is the one git uses (core.hooksPath is respected).
 
+With --config F, the binary goes in as hooks/quire-ci and post-receive is a
+two-line script that runs it with --config F: git runs hooks without
+arguments, so this is how a repository's runs get their secrets config
+(otherwise the binary reads /var/quire/config.fnl). F is checked now.
+
 An existing post-receive hook is never replaced unless --force is given.
 `
 
@@ -25,7 +30,7 @@ An existing post-receive hook is never replaced unless --force is given.
 func (e *env) hook(args []string) int {
 	if len(args) == 0 || args[0] != "install" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintf(e.stdout, "usage: quire hook install --git-dir D --bin BIN [--force]\n\n%s", hookHelp)
+			fmt.Fprintf(e.stdout, "usage: quire hook install --git-dir D --bin BIN [--config F] [--force]\n\n%s", hookHelp)
 			return exitOK
 		}
 		if len(args) == 0 {
@@ -33,12 +38,13 @@ func (e *env) hook(args []string) int {
 		} else {
 			fmt.Fprintf(e.stderr, "quire hook: unknown subcommand %q\n", args[0])
 		}
-		fmt.Fprintf(e.stderr, "usage: quire hook install --git-dir D --bin BIN [--force]\n")
+		fmt.Fprintf(e.stderr, "usage: quire hook install --git-dir D --bin BIN [--config F] [--force]\n")
 		return exitUsage
 	}
-	fs := e.newFlags("hook install", "hook install --git-dir D --bin BIN [--force]\n\n"+hookHelp)
+	fs := e.newFlags("hook install", "hook install --git-dir D --bin BIN [--config F] [--force]\n\n"+hookHelp)
 	gitDir := fs.String("git-dir", "", "install the hook in the repository `D` (bare, or a working tree)")
 	bin := fs.String("bin", "", "the pipeline binary `BIN` that quire compile wrote")
+	config := fs.String("config", "", "the secrets config `F` the hook's runs read")
 	force := fs.Bool("force", false, "replace an existing post-receive hook")
 	pos, err := e.parse(fs, args[1:])
 	if err != nil {
@@ -64,24 +70,92 @@ func (e *env) hook(args []string) int {
 		return e.fail(err)
 	}
 	target := filepath.Join(hooks, "post-receive")
+	// What goes in as post-receive: the binary itself, or with --config
+	// a script that runs it, beside the hook, with that config.
+	hook, installed, configAbs := *bin, *bin, ""
+	if *config != "" {
+		if configAbs, err = checkHookConfig(*config); err != nil {
+			return e.fail(err)
+		}
+		installed = filepath.Join(hooks, hookBinary)
+		if hook, err = writeHookScript(configAbs); err != nil {
+			return e.fail(err)
+		}
+		defer os.Remove(hook)
+	}
 	if !*force {
 		if fi, err := os.Lstat(target); err == nil {
-			if same, _ := sameContent(*bin, target); same && fi.Mode()&0o111 != 0 {
+			sameHook, _ := sameContent(hook, target)
+			sameBin, _ := sameContent(*bin, installed)
+			if sameHook && sameBin && fi.Mode()&0o111 != 0 {
 				fmt.Fprintf(e.stderr, "quire: %s is already installed as %s\n", *bin, target)
 				return exitOK
 			}
-			return e.fail(existingHookError(target, *gitDir, *bin))
+			return e.fail(existingHookError(target, *gitDir, *bin, configAbs))
 		}
 	}
-	if err := installHook(*bin, target, *force); err != nil {
+	if *config != "" {
+		// The binary first: once post-receive names it, it is in place.
+		if err := installHook(*bin, installed, true); err != nil {
+			return e.fail(err)
+		}
+	}
+	if err := installHook(hook, target, *force); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			// Created meanwhile by someone else: still never overwritten.
-			return e.fail(existingHookError(target, *gitDir, *bin))
+			return e.fail(existingHookError(target, *gitDir, *bin, configAbs))
 		}
 		return e.fail(err)
 	}
+	if *config != "" {
+		fmt.Fprintf(e.stderr, "quire: installed %s as %s, run by %s with --config %s\n", *bin, installed, target, *config)
+		return exitOK
+	}
 	fmt.Fprintf(e.stderr, "quire: installed %s as %s\n", *bin, target)
 	return exitOK
+}
+
+// hookBinary is the name the pipeline binary gets in the hooks directory
+// when post-receive is a script that runs it; git runs only hooks with
+// names it knows, so it never runs this one itself.
+const hookBinary = "quire-ci"
+
+// checkHookConfig makes sure the runs will be able to read the config at
+// path, as the binary reads it, and returns it made absolute: hooks run
+// in the repository, not where quire hook install ran.
+func checkHookConfig(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	_, missing, err := runtime.LoadSecrets(abs)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("--config: %w", err)
+	case missing:
+		return "", fmt.Errorf("--config %s: %w", path, os.ErrNotExist)
+	}
+	return abs, nil
+}
+
+// writeHookScript writes, to a temporary file, the post-receive script
+// that runs the pipeline binary beside it with the config at path (a
+// path, never a secret).
+func writeHookScript(config string) (string, error) {
+	f, err := os.CreateTemp("", "quire-post-receive-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = fmt.Fprintf(f, "#!/bin/sh\n# Installed by quire hook install: the pipeline binary beside this hook, with its config.\nexec \"$(dirname \"$0\")/%s\" post-receive --config %s \"$@\"\n",
+		hookBinary, runtime.ShellQuote(config))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // checkHookBinary makes sure bin is something git can run as a hook: an
@@ -262,32 +336,37 @@ func sameContent(a, b string) (bool, error) {
 }
 
 // existingHookError explains that target exists, and how to keep it and
-// run the pipeline too.
-func existingHookError(target, repo, bin string) error {
+// run the pipeline too; config, when not empty, is the absolute path of
+// the config the hook's runs are to read.
+func existingHookError(target, repo, bin, config string) error {
 	what := "a post-receive hook"
 	if isQuireBinary(target) {
 		what = "a pipeline binary compiled by quire"
 	}
 	hooks := filepath.Dir(target)
 	q := runtime.ShellQuote
-	prev, ci := filepath.Join(hooks, "post-receive.previous"), filepath.Join(hooks, "quire-ci")
+	prev, ci := filepath.Join(hooks, "post-receive.previous"), filepath.Join(hooks, hookBinary)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s already exists (%s); not overwriting it.\n", target, what)
-	fmt.Fprintf(&b, "To replace it, add --force:\n\n  quire hook install --git-dir %s --bin %s --force\n\n", q(repo), q(bin))
+	withConfig := ""
+	if config != "" {
+		withConfig = " --config " + q(config)
+	}
+	fmt.Fprintf(&b, "To replace it, add --force:\n\n  quire hook install --git-dir %s --bin %s%s --force\n\n", q(repo), q(bin), withConfig)
 	b.WriteString("To keep it and run the pipeline too, chain them: move the old hook aside, put the\n")
 	b.WriteString("pipeline beside it and make post-receive a wrapper that feeds both the same input:\n\n")
 	fmt.Fprintf(&b, "mv %s %s\n", q(target), q(prev))
 	fmt.Fprintf(&b, "cp %s %s\n", q(bin), q(ci))
 	fmt.Fprintf(&b, "cat > %s <<'EOF'\n", q(target))
-	b.WriteString(`#!/bin/sh
+	fmt.Fprintf(&b, `#!/bin/sh
 # post-receive: the previous hook, then quire's pipeline, on the same input
 input=$(cat)
 status=0
-printf '%s\n' "$input" | "$(dirname "$0")/post-receive.previous" || status=$?
-printf '%s\n' "$input" | "$(dirname "$0")/quire-ci" post-receive || status=$?
+printf '%%s\n' "$input" | "$(dirname "$0")/post-receive.previous" || status=$?
+printf '%%s\n' "$input" | "$(dirname "$0")/%s" post-receive%s || status=$?
 exit $status
 EOF
-`)
+`, hookBinary, withConfig)
 	fmt.Fprintf(&b, "chmod 755 %s", q(target))
 	return errors.New(b.String())
 }

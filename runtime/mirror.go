@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 
@@ -60,16 +62,25 @@ func (c *Context) mirror(req mirrorRequest) (Outputs, error) {
 		return nil, fmt.Errorf("mirror: the tag name is empty")
 	}
 	env := c.baseEnv()
-	check := c.exec([]string{"git", "check-ref-format", "refs/tags/" + req.Tag}, "git check-ref-format refs/tags/"+req.Tag, env, req.GitDir)
-	if check.exit != 0 {
+	// Whether the name is valid and whether the tag exists are quire's
+	// own questions, asked quietly: the job's log and console show the
+	// commands that do the work (SPEC §4), and "no such tag", the usual
+	// answer, is not a failed command.
+	valid, err := quietGit(req.GitDir, "check-ref-format", "refs/tags/"+req.Tag)
+	if err != nil {
+		return nil, fmt.Errorf("mirror: %w", err)
+	}
+	if !valid.ok {
 		return nil, fmt.Errorf("mirror: %q is not a valid tag name", req.Tag)
 	}
-	existing := c.exec([]string{"git", "--git-dir", req.GitDir, "rev-parse", "--verify", "--quiet", "refs/tags/" + req.Tag + "^{commit}"},
-		"git rev-parse refs/tags/"+req.Tag, env, req.GitDir)
-	switch at := strings.TrimSpace(existing.stdout); {
-	case existing.exit == 0 && at == req.SHA:
+	existing, err := quietGit(req.GitDir, "rev-parse", "--verify", "--quiet", "refs/tags/"+req.Tag+"^{commit}")
+	if err != nil {
+		return nil, fmt.Errorf("mirror: %w", err)
+	}
+	switch at := existing.out; {
+	case existing.ok && at == req.SHA:
 		// Already tagged here (a re-run): nothing to do.
-	case existing.exit == 0:
+	case existing.ok:
 		return nil, fmt.Errorf("mirror: tag %s already exists at %s, not at the pushed %s", req.Tag, at, req.SHA)
 	default:
 		tagArgv := []string{"git", "--git-dir", req.GitDir, "tag", req.Tag, req.SHA}
@@ -167,4 +178,27 @@ func (c *Context) stdlibMirror(L *lua.LState) int {
 	}
 	L.Push(toLua(L, map[string]any(out)))
 	return 1
+}
+
+// A gitAnswer is what a yes-or-no git command said: whether it exited 0,
+// and its trimmed output.
+type gitAnswer struct {
+	ok  bool
+	out string
+}
+
+// quietGit asks git a question about gitDir without logging it. A
+// non-zero exit is the answer "no"; only git failing to run is an error.
+func quietGit(gitDir string, args ...string) (gitAnswer, error) {
+	out, err := gitCommand(gitDir, args...).Output()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return gitAnswer{}, nil
+	case errors.Is(err, exec.ErrNotFound):
+		return gitAnswer{}, errNoGit("tag the mirrored commit")
+	case err != nil:
+		return gitAnswer{}, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return gitAnswer{ok: true, out: strings.TrimSpace(string(out))}, nil
 }

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -143,9 +145,18 @@ func (ev *evaluator) job(L *lua.LState) int {
 	}
 	j := &Job{ID: string(id), Span: span}
 	bad := false
-	if strings.Contains(j.ID, "/") {
-		ev.defError(span, notes, "Job id '%s' contains '/', which is reserved for the 'quire/' source namespace.", j.ID)
+	// An id that is empty or unusable as a file name is the only error
+	// reported for the call: the others would name the job by it.
+	switch problem := idProblem(j.ID); {
+	case j.ID == "":
+		ev.defError(span, notes, "Job id is empty; name the job, e.g. (ci.job :test …).")
+		return 0
+	case strings.Contains(j.ID, "/"):
+		ev.defError(span, notes, "Job id %s contains '/', which is reserved for the 'quire/' source namespace.", quoteID(j.ID))
 		bad = true
+	case problem != "":
+		ev.defError(span, notes, "Job id %s.", problem)
+		return 0
 	}
 	inputs, err := stringSeq(inputsv)
 	switch {
@@ -250,8 +261,13 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 	case *lua.LNilType:
 	case lua.LString:
 		id = string(v)
-		if strings.Contains(id, "/") {
-			return fail(":as '%s' contains '/', which is reserved for the 'quire/' source namespace", id)
+		switch problem := idProblem(id); {
+		case id == "":
+			return fail(":as must not be empty")
+		case strings.Contains(id, "/"):
+			return fail(":as %s contains '/', which is reserved for the 'quire/' source namespace", quoteID(id))
+		case problem != "":
+			return fail(":as %s", problem)
 		}
 	default:
 		return fail(":as must be a job id string, got %s", typeName(v))
@@ -271,6 +287,58 @@ func (ev *evaluator) mirror(L *lua.LState) int {
 		Span:   span,
 	}, notes)
 	return 0
+}
+
+// maxIDBytes is the longest job id: the run log keeps each job's events in
+// jobs/<id>/, and a file name holds at most 255 bytes.
+const maxIDBytes = 255
+
+// idProblem says what makes a non-empty id without '/' unusable as a job
+// id, as the rest of a sentence about it ("'..' is …"), or "" when it is
+// fine. A job's id names its directory jobs/<id>/ in the run log, a key of
+// state.json and a prefix of the console's lines, so it must be one valid
+// file name, valid UTF-8 and a single line.
+func idProblem(id string) string {
+	shown := quoteID(id)
+	switch {
+	case id == "." || id == "..":
+		return fmt.Sprintf("%s names a directory, not a job: the run log keeps each job in jobs/<id>/", shown)
+	case !utf8.ValidString(id):
+		return fmt.Sprintf("%s is not valid UTF-8, which the run log's file names and state.json need", shown)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("%s contains the control character %U, which cannot go in file names and log lines", shown, r)
+		}
+	}
+	if len(id) > maxIDBytes {
+		head := []rune(id)[:40]
+		return fmt.Sprintf("%s is %d bytes long; the run log keeps each job in jobs/<id>/, and a file name holds at most %d", quoteID(string(head)+"…"), len(id), maxIDBytes)
+	}
+	return ""
+}
+
+// quoteID shows id in single quotes, with Go's escapes for what would not
+// print as itself (a newline, an invalid byte), so the message stays on one
+// line.
+func quoteID(id string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for len(id) > 0 {
+		r, n := utf8.DecodeRuneInString(id)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, id[0])
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		id = id[n:]
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // firstHere adds to notes one pointing at the first registration of what

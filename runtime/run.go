@@ -236,6 +236,7 @@ func newSchedule(p *Pipeline, mu *sync.Mutex) *schedule {
 // notes.
 func (r *run) settle(g *schedule, i int, notes *[]func()) {
 	var blocked []int
+	cause := map[int]int{} // a blocked job -> the input that blocked it
 	ok := func(i int) bool {
 		st := r.results[r.p.Jobs[i].ID].Status
 		return st == StatusSucceeded || st == StatusSkipped
@@ -253,6 +254,7 @@ func (r *run) settle(g *schedule, i int, notes *[]func()) {
 			if !passed {
 				res.Status = StatusBlocked
 				blocked = append(blocked, d)
+				cause[d] = e
 				ended = append(ended, d)
 				continue
 			}
@@ -265,10 +267,20 @@ func (r *run) settle(g *schedule, i int, notes *[]func()) {
 	for _, b := range blocked {
 		id := r.p.Jobs[b].ID
 		snap := *r.results[id]
+		in := r.p.Jobs[cause[b]].ID
+		var reason string
+		switch r.results[in].Status {
+		case StatusCancelled:
+			reason = fmt.Sprintf("input '%s' was cancelled", in)
+		case StatusBlocked:
+			reason = fmt.Sprintf("input '%s' is blocked", in)
+		default:
+			reason = fmt.Sprintf("input '%s' failed", in)
+		}
 		*notes = append(*notes, func() {
-			r.opts.Console.State(id, "blocked", 0, "an input failed")
+			r.opts.Console.State(id, "blocked", 0, reason)
 			r.opts.Log.JobState(id, snap)
-			r.opts.Log.Event(id, "blocked", map[string]any{"reason": "an input failed"})
+			r.opts.Log.Event(id, "blocked", map[string]any{"reason": reason})
 			r.opts.Log.CloseJob(id)
 		})
 	}

@@ -87,6 +87,9 @@ type bench struct {
 type target struct {
 	name, want, got string
 	met             bool
+	// beyond says, when it is so, that what is wanted is faster than
+	// the floor itself on this machine: no runner could meet it.
+	beyond string
 }
 
 func main() {
@@ -478,7 +481,33 @@ func ratio(a, b float64) string {
 }
 
 func (b *bench) target(name, want, got string, met bool) {
-	b.targets = append(b.targets, target{name, want, got, met})
+	b.targets = append(b.targets, target{name: name, want: want, got: got, met: met})
+}
+
+// startupBeyondFloor says why the start-up target cannot be met when the
+// time it asks for (the interpreter's, in ms, divided by the target) is
+// less than the floor's, and is empty otherwise.
+func startupBeyondFloor(interp, floor float64) string {
+	if wanted := interp / targetStartup; wanted < floor {
+		return fmt.Sprintf("%.0f× faster than the interpreter is %s, less than the floor's %s: faster than a program that only execs `true`",
+			targetStartup, fmtMS(wanted), fmtMS(floor))
+	}
+	return ""
+}
+
+// makeBeyondFloor says why "no worse than make" cannot be met when make
+// takes less per job than the floor (ms), and is empty otherwise.
+func makeBeyondFloor(make, floor float64) string {
+	if make < floor {
+		return fmt.Sprintf("make's %s per job is less than the floor's %s: faster than a Go program that only execs `sh -c true`",
+			fmtMS(make), fmtMS(floor))
+	}
+	return ""
+}
+
+// beyondFloor marks the last target as out of reach: why says how.
+func (b *bench) beyondFloor(why string) {
+	b.targets[len(b.targets)-1].beyond = why
 }
 
 // startup compares `ci-bin run` of a one-job pipeline with the interpreter
@@ -519,6 +548,9 @@ func (b *bench) startup() error {
 	b.printf("\n`ci-bin run` is **%s faster** than the interpreting baseline and takes **%s** the floor's time.\n\n",
 		ratio(in, bin), ratio(bin, fl))
 	b.target("start-up vs the interpreter", fmt.Sprintf("≥ %.0f× faster", targetStartup), ratio(in, bin)+" faster", in/bin >= targetStartup)
+	if why := startupBeyondFloor(in, fl); why != "" {
+		b.beyondFloor(why)
+	}
 	return nil
 }
 
@@ -665,6 +697,9 @@ func (b *bench) perJob() error {
 			got += fmt.Sprintf(" (runs dir on tmpfs: %s, %s the floor's)", fmtMS(v), ratio(v, per["floor"]))
 		}
 		b.target("per-job overhead, "+shape+"s", fmt.Sprintf("≤ %.1f× the floor and ≤ make", targetPerJob), got, met)
+		if why := makeBeyondFloor(per["make"], per["floor"]); b.make != "" && why != "" {
+			b.beyondFloor(why)
+		}
 	}
 	return nil
 }
@@ -894,6 +929,11 @@ func (b *bench) printTargets() {
 		b.printf("| %s | %s | %s | %s |\n", t.name, t.want, t.got, met)
 	}
 	b.printf("\n")
+	for _, t := range b.targets {
+		if t.beyond != "" {
+			b.printf("Out of reach on this machine, %s: %s.\n\n", t.name, t.beyond)
+		}
+	}
 	if b.smoke {
 		b.printf("(A smoke run: N=2 and one repetition; these figures mean nothing.)\n")
 	}

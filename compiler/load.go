@@ -359,12 +359,7 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 			}
 		}
 	}
-	msg := luavm.ErrorMessage(err)
-	if apiErr != nil {
-		if t, ok := apiErr.Object.(*lua.LTable); ok {
-			msg = ev.tableErrorMessage(t)
-		}
-	}
+	msg := luavm.ErrorMessage(ev.L, err, nil)
 	if at.file == "" {
 		// The error handler found no frame: a stack overflow leaves it no
 		// room to run. The message's "chunk:line:" prefix still says where.
@@ -397,22 +392,6 @@ func (ev *evaluator) calledFrom(d *diag.Diagnostic, at errorSite) *diag.Diagnost
 		d.Notes = append(d.Notes, diag.Note{Span: ev.formSpan(ev.file, at.topLine, "require"), Msg: "called from here"})
 	}
 	return d
-}
-
-// tableErrorMessage words an error raised with a table value: its
-// __tostring when it has one, else the table in Fennel notation, rather
-// than Lua's "table: 0x…".
-func (ev *evaluator) tableErrorMessage(t *lua.LTable) string {
-	if ev.L.GetMetaField(t, "__tostring") != lua.LNil {
-		if err := ev.L.CallByParam(lua.P{Fn: ev.L.GetGlobal("tostring"), NRet: 1, Protect: true}, t); err == nil {
-			s := ev.L.Get(-1)
-			ev.L.Pop(1)
-			if s, ok := s.(lua.LString); ok {
-				return string(s)
-			}
-		}
-	}
-	return "error raised with a table value: " + ev.fnl.View(t)
 }
 
 // formSpan finds the span of a call form on line of file: the first whose

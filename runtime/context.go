@@ -50,7 +50,7 @@ func (c *Context) callLua(closure int, what, raised string, arg func(*jobState) 
 	a := arg(s)
 	s.L.SetContext(c.run.ctx)
 	if err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, a); err != nil {
-		return nil, fmt.Errorf("%s%w", raised, luaError(err))
+		return nil, fmt.Errorf("%s%w", raised, luaError(s.L, err, c.run.opts.Secrets.Redact))
 	}
 	ret := s.L.Get(-1)
 	s.L.Pop(1)
@@ -72,5 +72,11 @@ func (c *Context) newState() (*jobState, error) {
 }
 
 // luaError turns an error raised in Lua into a one-line error: the message
-// as Lua would print it, without gopher-lua's Go-side stack trace.
-func luaError(err error) error { return errors.New(luavm.ErrorMessage(err)) }
+// as Lua would print it, without gopher-lua's Go-side stack trace, and a
+// table raised as the error as the compiler shows it (luavm.ErrorMessage).
+// L is the state the error was raised in, still open, for the table's
+// __tostring; redact hides secrets in the table's strings before quoting
+// escapes them out of the redactor's sight.
+func luaError(L *lua.LState, err error, redact func(string) string) error {
+	return errors.New(luavm.ErrorMessage(L, err, redact))
+}

@@ -277,22 +277,6 @@ func (c *Compiler) FennelLine(chunk string, luaLine int) (file string, line int,
 	return file, int(n), true
 }
 
-// View renders v in Fennel notation with fennel.view, on one line, as a
-// message can quote it ({:code 42 :msg "bad"}). It falls back to Lua's
-// tostring when fennel.view fails.
-func (c *Compiler) View(v lua.LValue) string {
-	opts := c.L.NewTable()
-	opts.RawSetString("one-line?", lua.LTrue)
-	if err := c.L.CallByParam(lua.P{Fn: c.mod.RawGetString("view"), NRet: 1, Protect: true}, v, opts); err == nil {
-		s := c.L.Get(-1)
-		c.L.Pop(1)
-		if s, ok := s.(lua.LString); ok {
-			return string(s)
-		}
-	}
-	return v.String()
-}
-
 // GlobalNames lists the names bound in L's global table, sorted: what a
 // Fennel program may reference as a global.
 func GlobalNames(L *lua.LState) []string {

@@ -77,6 +77,11 @@
 // pow returns but for exact halfway cases such as 10^23, which glibc 2.36
 // rounds up and this package to even.
 //
+// Words shared by the compiler and the generated binary live here too, so
+// that an error reads the same at compile time and at run time:
+// ErrorMessage, and view.go's View, fennel.view's one-line Fennel notation
+// for a table raised as an error (the binary carries no Fennel).
+//
 // This package must not fork gopher-lua: it works only through gopher-lua's
 // AST, its public API and, for call-frame details, reflection confined to
 // frames.go.

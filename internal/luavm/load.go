@@ -160,10 +160,16 @@ func fileError(name string, err error) string {
 
 // ErrorMessage is the message of an error raised in Lua, as Lua would
 // print it: the error value as a string, without the Go-side stack trace
-// gopher-lua appends.
-func ErrorMessage(err error) string {
+// gopher-lua appends. A table raised as the error shows what its
+// __tostring returns, called in L, else the table in Fennel notation
+// (View, with redact), rather than Lua's "table: 0x…". The compiler and
+// the generated binary both word errors with it.
+func ErrorMessage(L *lua.LState, err error, redact func(string) string) string {
 	var ae *lua.ApiError
 	if errors.As(err, &ae) && ae.Object != nil {
+		if t, ok := ae.Object.(*lua.LTable); ok {
+			return tableErrorMessage(L, t, redact)
+		}
 		if msg := lua.LVAsString(ae.Object); msg != "" {
 			return msg
 		}
@@ -171,6 +177,23 @@ func ErrorMessage(err error) string {
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\nstack traceback:")
 	return msg
+}
+
+// tableErrorMessage words an error raised with a table value: its
+// __tostring when it has one that returns a string, else the table.
+func tableErrorMessage(L *lua.LState, t *lua.LTable, redact func(string) string) string {
+	// The metamethod itself, as lua.c's message handler calls it: the
+	// global tostring is the pipeline's to redefine.
+	if meta := L.GetMetaField(t, "__tostring"); meta != lua.LNil {
+		if err := L.CallByParam(lua.P{Fn: meta, NRet: 1, Protect: true}, t); err == nil {
+			s := L.Get(-1)
+			L.Pop(1)
+			if s, ok := s.(lua.LString); ok {
+				return string(s)
+			}
+		}
+	}
+	return "error raised with a table value: " + View(t, redact)
 }
 
 // errorValue is the Lua value of an error from PCall.

@@ -194,7 +194,7 @@ func (fz *freezer) failAt(source string, line int, name, format string, args ...
 
 func (fz *freezer) report(d *diag.Diagnostic) {
 	if len(fz.diags) == 0 {
-		d.Help = sandboxHelp
+		d.Help = []string{sandboxHelp}
 	}
 	fz.diags = append(fz.diags, d)
 }

@@ -242,7 +242,7 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 			return ev.fail(&diag.Diagnostic{
 				Span: diag.Span{File: ev.file},
 				Msg:  "the top level of " + ev.file + " needs more than 200 local variables, Lua's limit for one function",
-				Help: "wrap groups of top-level forms in (do …), or register jobs from a helper function or a loop",
+				Help: []string{"wrap groups of top-level forms in (do …), or register jobs from a helper function or a loop"},
 			})
 		}
 		return fmt.Errorf("load the Lua compiled from %s (a quire bug): %w", ev.file, err)
@@ -372,7 +372,7 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 	}
 	d := &diag.Diagnostic{Span: diag.Span{File: ev.file}, Msg: msg}
 	if strings.HasSuffix(msg, "stack overflow") {
-		d.Help = "does a function call itself without end? Lua allows about 4,000 nested calls"
+		d.Help = []string{"does a function call itself without end? Lua allows about 4,000 nested calls"}
 	}
 	if at.file != "" {
 		// The span says where; the Lua position in the text would only

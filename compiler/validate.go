@@ -42,7 +42,7 @@ func validate(p *Pipeline) []*diag.Diagnostic {
 				Msg:  fmt.Sprintf("Job '%s' lists input '%s', which is neither a job nor a source.", j.ID, in),
 			}
 			if s := closest(in, append(append([]string{}, sources...), ids...)); s != "" && s != j.ID {
-				d.Help = fmt.Sprintf("did you mean '%s'?", s)
+				d.Help = []string{fmt.Sprintf("did you mean '%s'?", s)}
 			}
 			diags = append(diags, d)
 		}

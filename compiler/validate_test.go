@@ -24,8 +24,8 @@ func messages(p *Pipeline) []string {
 	var out []string
 	for _, d := range validate(p) {
 		msg := d.Msg
-		if d.Help != "" {
-			msg += " / " + d.Help
+		for _, h := range d.Help {
+			msg += " / " + h
 		}
 		out = append(out, msg)
 	}

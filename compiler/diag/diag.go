@@ -51,7 +51,7 @@ type Diagnostic struct {
 	Span  Span
 	Msg   string
 	Notes []Note
-	Help  string // a suggestion, rendered as "= help: …"
+	Help  []string // suggestions, each rendered as "= help: …"
 }
 
 // Error implements error so diagnostics travel through ordinary error paths.
@@ -114,8 +114,8 @@ func (r *Renderer) Render(w io.Writer, d *Diagnostic) {
 			r.excerpt(&b, pad, n.Span, cyan)
 		}
 	}
-	if d.Help != "" {
-		b.WriteString(pad + r.paint(blue, " = ") + r.paint(bold, "help") + ": " + d.Help + "\n")
+	for _, h := range d.Help {
+		b.WriteString(pad + r.paint(blue, " = ") + r.paint(bold, "help") + ": " + h + "\n")
 	}
 	b.WriteString("\n")
 	io.WriteString(w, b.String())

@@ -17,7 +17,7 @@ func TestRenderPointsAtTheForm(t *testing.T) {
 	got := render(r, &Diagnostic{
 		Span: Span{File: "ci.fnl", Line: 2, Col: 3, EndLine: 2, EndCol: 27},
 		Msg:  "Job 'x' has empty inputs.",
-		Help: "pass [:quire/push]",
+		Help: []string{"pass [:quire/push]", "or another input"},
 	})
 	want := `error: Job 'x' has empty inputs.
  --> ci.fnl:2:3
@@ -25,6 +25,7 @@ func TestRenderPointsAtTheForm(t *testing.T) {
 2 |   (ci.job :x [] (fn [] {}))
   |   ^^^^^^^^^^^^^^^^^^^^^^^^^
   = help: pass [:quire/push]
+  = help: or another input
 
 `
 	if got != want {

@@ -117,15 +117,23 @@ type Error struct {
 	Kind string // "parse" or "compile"
 	Msg  string
 	Span diag.Span
+	// Suggestions are Fennel's advice for the error ("try declaring x
+	// using var instead of let/local"), as its own report would end with.
+	Suggestions []string
 }
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s error: %s", e.Span, e.Kind, e.Msg)
 }
 
-// Diagnostic returns the error as a diagnostic for rendering.
+// Diagnostic returns the error as a diagnostic for rendering, with
+// Fennel's suggestions as help.
 func (e *Error) Diagnostic() *diag.Diagnostic {
-	return &diag.Diagnostic{Span: e.Span, Msg: e.Kind + " error: " + e.Msg}
+	d := &diag.Diagnostic{Span: e.Span, Msg: e.Kind + " error: " + e.Msg}
+	for _, s := range e.Suggestions {
+		d.Help = append(d.Help, "try "+s)
+	}
+	return d
 }
 
 // CompileString compiles Fennel source to Lua source.
@@ -185,6 +193,11 @@ func (c *Compiler) convertError(err error, filename string) error {
 		if kind := lua.LVAsString(t.RawGetString("quire-fennel-error")); kind != "" {
 			e := &Error{Kind: kind, Msg: lua.LVAsString(t.RawGetString("msg"))}
 			e.Span = c.SpanOf(t, filename)
+			if s, ok := t.RawGetString("suggestions").(*lua.LTable); ok {
+				for i := 1; i <= s.Len(); i++ {
+					e.Suggestions = append(e.Suggestions, lua.LVAsString(s.RawGetInt(i)))
+				}
+			}
 			return e
 		}
 	}

@@ -6,10 +6,31 @@ local utils = require("fennel.utils")
 
 local calls = {} -- calls[filename][line] = { {head=, line=, col=, endline=, endcol=}, ... }
 
+-- suggestions returns Fennel's advice for msg, the "* Try ...." lines that
+-- its friendly error message ends with, without "Try" and the period.
+-- fennel.friend keeps its table of suggestions to itself; what it exports
+-- is the function that formats the whole message, so that is asked for the
+-- message (with no source line or highlighting) and the lines are read off.
+local friend_ok, friend = pcall(require, "fennel.friend")
+local function suggestions(msg)
+  local out = {}
+  if not friend_ok or type(friend) ~= "table" or type(friend["parse-error"]) ~= "function" then
+    return out
+  end
+  local ok, text = pcall(friend["parse-error"], msg, "", 1, 0, "", {["error-pinpoint"] = false})
+  if ok or type(text) ~= "string" then return out end
+  for line in text:gmatch("[^\n]+") do
+    local s = line:match("^%* Try (.*)%.$")
+    if s then out[#out + 1] = s end
+  end
+  return out
+end
+
 local function fail(kind, msg, src, reset)
   if reset then reset() end
   error({["quire-fennel-error"] = kind, msg = msg, filename = src.filename,
-         line = src.line, col = src.col, endline = src.endline, endcol = src.endcol}, 0)
+         line = src.line, col = src.col, endline = src.endline, endcol = src.endcol,
+         suggestions = suggestions(msg)}, 0)
 end
 
 local plugin = {name = "quire", versions = "^1%."}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +97,7 @@ func Load(file string, opts Options) (*Pipeline, error) {
 	p.FennelVersion, p.state = fnl.Version, L
 
 	ev := &evaluator{
-		jobs: map[string]*Job{}, callers: map[*Job]diag.Span{},
+		jobs: map[string]*Job{}, callers: map[*Job]diag.Span{}, searched: map[string][]string{},
 		L: L, fnl: fnl, file: file, dir: dir, sources: sources,
 		p: p,
 	}
@@ -215,6 +216,10 @@ type evaluator struct {
 	// callers locate, for jobs registered by a helper function, the call
 	// of the helper: what tells such registrations apart.
 	callers map[*Job]diag.Span
+	// searched lists, by module name, the files searchModule looked for
+	// and did not find, relative to dir: what a "module not found" error
+	// tells the user.
+	searched map[string][]string
 }
 
 // addJob registers j; caller is where the helper that registered it was
@@ -382,7 +387,40 @@ func (ev *evaluator) luaErrorDiag(err error, at errorSite) *diag.Diagnostic {
 		}
 		d.Span = ev.formSpan(at.file, at.line, "error", "assert")
 	}
+	ev.moduleNotFound(d)
 	return ev.calledFrom(d, at)
+}
+
+// notFound matches require's error for a module no loader found: its first
+// line, above one line per place looked in.
+var notFound = regexp.MustCompile(`^module '([^\n]*)' not found:\n`)
+
+// moduleNotFound shortens require's error for a module that is not there
+// to its first line, and says in a note which files were looked for (Lua
+// lists package.preload and full paths, on lines of their own above the
+// span), and, for a name under quire., which modules quire has.
+func (ev *evaluator) moduleNotFound(d *diag.Diagnostic) {
+	m := notFound.FindStringSubmatch(d.Msg)
+	if m == nil {
+		return
+	}
+	name := m[1]
+	d.Msg = fmt.Sprintf("module '%s' not found", name)
+	if tried := ev.searched[name]; len(tried) > 0 {
+		list := strings.Join(tried[:len(tried)-1], ", ") + " and " + tried[len(tried)-1]
+		if len(tried) == 1 {
+			list = tried[0]
+		}
+		d.Notes = append(d.Notes, diag.Note{Msg: fmt.Sprintf("looked for %s next to %s", list, ev.file)})
+	}
+	if strings.HasPrefix(name, "quire.") {
+		names := make([]string, 0, len(ev.quire))
+		for n := range ev.quire {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		d.Help = append(d.Help, "quire's own modules are "+strings.Join(names, " and "))
+	}
 }
 
 // calledFrom adds a note pointing at the line of ci.fnl that led to d

@@ -77,11 +77,13 @@ func (ev *evaluator) searchModule(L *lua.LState) int {
 	name := L.CheckString(1)
 	rel := filepath.Join(strings.Split(name, ".")...)
 	var tried []string
+	ev.searched[name] = nil
 	for _, cand := range []string{rel + ".fnl", filepath.Join(rel, "init.fnl"), rel + ".lua", filepath.Join(rel, "init.lua")} {
 		path := filepath.Join(ev.dir, cand)
 		fi, err := os.Stat(path)
 		if err != nil || fi.IsDir() {
 			tried = append(tried, "\n\tno file '"+path+"'")
+			ev.searched[name] = append(ev.searched[name], filepath.ToSlash(cand))
 			continue
 		}
 		L.Push(L.NewFunction(func(L *lua.LState) int { return ev.loadModule(L, name, path) }))

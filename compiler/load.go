@@ -252,6 +252,9 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 		}
 		return fmt.Errorf("load the Lua compiled from %s (a quire bug): %w", ev.file, err)
 	}
+	// A last form that calls a helper must leave its line on the stack,
+	// for the "called from here" notes.
+	luavm.KeepCallerFrames(fn.Proto)
 	if timeout == 0 {
 		timeout = DefaultEvalTimeout
 	}

@@ -130,6 +130,7 @@ func (ev *evaluator) loadModule(L *lua.LState, name, path string) int {
 		}
 		L.RaiseError("require %q: %v", name, err)
 	}
+	luavm.KeepCallerFrames(fn.Proto) // as for ci.fnl's own top level
 	L.Push(fn)
 	L.Push(lua.LString(name))
 	L.Call(1, 1)

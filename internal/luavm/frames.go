@@ -234,3 +234,19 @@ func calledName(p *lua.FunctionProto, pc int) string {
 	}
 	return ""
 }
+
+// KeepCallerFrames turns the tail calls in p's own code, not in the
+// functions it defines, into plain calls that return all results. A chunk's
+// last form compiled as `return f(x)` otherwise replaces the chunk's frame
+// with f's, and an error raised below it can no longer be traced back to
+// the line of the chunk that led there. Only a top level should be given:
+// it runs once, so no tail recursion depends on it.
+func KeepCallerFrames(p *lua.FunctionProto) {
+	for i, inst := range p.Code {
+		if opcode(inst) == lua.OP_TAILCALL {
+			// gopher-lua compiles `return f(x)` as a call wanting all
+			// results (C = 0) made a TAILCALL, then RETURN A 0.
+			p.Code[i] = inst&0x3ffffff | uint32(lua.OP_CALL)<<26
+		}
+	}
+}

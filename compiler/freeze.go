@@ -434,8 +434,17 @@ func (fz *freezer) checkGlobals(p *lua.FunctionProto, source string, lines []int
 				continue // a field computed at run time
 			}
 			full := lib + "." + field
-			if !fz.sandbox.hasField(lib, field) {
+			switch {
+			case fz.sandbox.hasField(lib, field):
+			case lib == "_G" && fz.ev.userGlobal(field):
+				// _G.greeting is the global greeting: frozen alike.
+				fz.freezeGlobal(field)
+			default:
 				fz.failAt(source, line, full, "uses %s, which run-fns do not have at run time", full)
+				if fz.ev.addedToLibrary(lib, field) {
+					d := fz.diags[len(fz.diags)-1]
+					d.Help = append(d.Help, fmt.Sprintf("%s was added to Lua's %s table at the top level; a run-fn gets the sandbox's own %s, so give the value a name of its own instead (a local, a global, or a module field)", full, lib, lib))
+				}
 			}
 		default:
 			delete(libReg, a)
@@ -476,6 +485,19 @@ func (fz *freezer) requireModule(name, source string, line int) {
 
 // freezeGlobal freezes a global the pipeline defined, so run-fns that read
 // it find it at run time.
+// addedToLibrary reports whether the pipeline's top level set field of
+// the library table lib (string.shout): a value there that is none of the
+// builtins the compile-time state started with (os.execute is one).
+func (ev *evaluator) addedToLibrary(lib, field string) bool {
+	t, ok := ev.L.GetGlobal(lib).(*lua.LTable)
+	if !ok {
+		return false
+	}
+	v := t.RawGetString(field)
+	_, builtin := ev.builtins[v]
+	return v != lua.LNil && !builtin
+}
+
 func (fz *freezer) freezeGlobal(name string) {
 	for _, g := range fz.prog.Globals {
 		if g.Name == name {

@@ -27,8 +27,9 @@ func (e *SyntaxError) Error() string {
 // CompileChunk parses src with gopher-lua's parser (after checking it for
 // the lexical differences of gopher-lua's lexer, see lexcheck.go), folds its
 // constants the way Lua 5.1 does (see constfold.go), rewrites the statements
-// gopher-lua's code generator miscompiles (see rewrite.go), and compiles the
-// result with lua.Compile.
+// gopher-lua's code generator miscompiles (see rewrite.go), compiles the
+// result with lua.Compile, and gives its locals Lua 5.1's scopes (see
+// scopes.go).
 //
 // chunkname is the Lua chunk name as Lua 5.1 takes it: "@ci.fnl" for a
 // file, "=stdin" for a literal name, or the source text itself for a string.
@@ -58,12 +59,25 @@ func CompileChunk(src []byte, chunkname string) (proto *lua.FunctionProto, err e
 		return nil, err
 	}
 	rewriteChunk(chunk)
+	marks := markScopes(chunk, bytes.Count(src, []byte("\n"))+1)
 	proto, err = lua.Compile(chunk, short)
+	if err != nil && marks != nil {
+		// The error's line, and any line in its text, is marked: compile
+		// the chunk again, unmarked, for the error as it is.
+		chunk, _ := parse.Parse(bytes.NewReader(src), short)
+		foldConstants(chunk)
+		rewriteChunk(chunk)
+		proto, err = lua.Compile(chunk, short)
+		marks = nil
+	}
 	if err != nil {
 		if ce, ok := err.(*lua.CompileError); ok {
 			return nil, &SyntaxError{Chunk: short, Line: ce.Line, Message: ce.Message}
 		}
 		return nil, &SyntaxError{Chunk: short, Message: err.Error()}
+	}
+	if marks != nil {
+		marks.apply(proto)
 	}
 	rememberSource(proto, chunkname)
 	return proto, nil

@@ -18,7 +18,7 @@ func raiseError(L *lua.LState, format string, args ...any) {
 // where is Lua 5.1's luaL_where: "short_src:line: " of the function at
 // level when it is Lua code with line information, else "".
 func where(L *lua.LState, level int) string {
-	d, tail, ok := stackLevel(L, level)
+	d, _, tail, ok := stackLevel(L, level)
 	if !ok || tail {
 		return ""
 	}

@@ -42,7 +42,7 @@ func debugGetinfo(L *lua.LState) int {
 		}
 		// Level 0 is getinfo itself, as in Lua 5.1.
 		level = int(cLong(n))
-		frame, tail, ok = stackLevel(L1, level)
+		frame, _, tail, ok = stackLevel(L1, level)
 		if !ok || level < 0 {
 			L.Push(lua.LNil)
 			return 1

@@ -74,24 +74,54 @@ func (f frame) same(g frame) bool {
 	return f.ok() && g.ok() && f.v.Pointer() == g.v.Pointer()
 }
 
+// isTrampoline reports whether the frame runs namedErrors, the Go function
+// PCall, pcall and xpcall put between themselves and the function they
+// call (pcall.go). Lua 5.1 has no such frame, so levels skip it.
+func (f frame) isTrampoline() bool {
+	fn := f.field("Fn")
+	if !fn.IsValid() || fn.Kind() != reflect.Pointer || fn.IsNil() {
+		return false
+	}
+	g := fn.Elem().FieldByName("GFunction")
+	return g.IsValid() && g.Kind() == reflect.Func && !g.IsNil() && g.Pointer() == trampolinePC
+}
+
+var trampolinePC = reflect.ValueOf(lua.LGFunction(namedErrors)).Pointer()
+
+// gopherStep is how many of gopher-lua's GetStack levels the frame takes:
+// itself and the tail calls lost below it.
+func (f frame) gopherStep() int {
+	if f.isGo() {
+		return 1
+	}
+	return 1 + f.tailCalls()
+}
+
 // stackLevel is Lua 5.1's lua_getstack: the frame at level (0 is the
 // running function). tail is true when level falls inside a lost tail call,
-// where gopher-lua's GetStack answers with the bottom frame instead.
-func stackLevel(L *lua.LState, level int) (d *lua.Debug, tail, ok bool) {
-	d, ok = L.GetStack(level)
-	if !ok {
-		return nil, false, false
+// where gopher-lua's GetStack answers with the bottom frame instead. g is
+// the frame's level as gopher-lua's GetStack counts, which also counts the
+// trampoline frames Lua 5.1 does not have.
+func stackLevel(L *lua.LState, level int) (d *lua.Debug, g int, tail, ok bool) {
+	cur, ok := L.GetStack(0)
+	if !ok || level < 0 {
+		return nil, 0, false, false
 	}
-	cur, _ := L.GetStack(0)
-	f := frameOf(cur)
-	for level > 0 && f.ok() {
-		level--
-		if !f.isGo() {
-			level -= f.tailCalls()
+	at := 0 // Lua 5.1's level of f
+	for f := frameOf(cur); f.ok(); f = f.parent() {
+		if !f.isTrampoline() {
+			if level == at {
+				d, ok := L.GetStack(g)
+				return d, g, false, ok
+			}
+			if level < at+f.gopherStep() {
+				return cur, g, true, true
+			}
+			at += f.gopherStep()
 		}
-		f = f.parent()
+		g += f.gopherStep()
 	}
-	return d, level < 0, true
+	return nil, 0, false, false
 }
 
 // calleeName is Lua 5.1's getfuncname: the name and namewhat ("global",
@@ -100,7 +130,7 @@ func stackLevel(L *lua.LState, level int) (d *lua.Debug, tail, ok bool) {
 // caller is not a Lua function, the function was entered by a tail call, or
 // the call does not name it.
 func calleeName(L *lua.LState, level int) (name, namewhat string) {
-	d, tail, ok := stackLevel(L, level)
+	d, g, tail, ok := stackLevel(L, level)
 	if !ok || tail {
 		return "", ""
 	}
@@ -112,7 +142,7 @@ func calleeName(L *lua.LState, level int) (name, namewhat string) {
 	if !caller.ok() || caller.isGo() {
 		return "", ""
 	}
-	cd, ok := L.GetStack(level + 1)
+	cd, ok := L.GetStack(g + 1)
 	if !ok || !frameOf(cd).same(caller) {
 		return "", ""
 	}
@@ -131,6 +161,7 @@ func argA(i uint32) int    { return int(i>>18) & 0xff }
 func argB(i uint32) int    { return int(i & 0x1ff) }
 func argC(i uint32) int    { return int(i>>9) & 0x1ff }
 func argBx(i uint32) int   { return int(i & 0x3ffff) }
+func argSbx(i uint32) int  { return argBx(i) - 0x1ffff }
 func isConstK(rk int) bool { return rk&0x100 != 0 }
 
 // funcNameAt names the function called by fn's instruction at pc.
@@ -149,90 +180,140 @@ func funcNameAt(fn *lua.LFunction, pc int) (string, string) {
 	return "", ""
 }
 
-// objName is Lua 5.1's getobjname for the function register reg of the
-// call at pc: the last instruction before pc that wrote reg says where the
-// function came from.
-//
-// Lua 5.1 names locals from the debug information of local variables;
-// gopher-lua's is wrong once a block's locals have gone out of scope (its
-// EndScope indexes DbgLocals by register), so a local's name is taken from
-// the call's DbgCalls entry instead, which is the called identifier.
-func objName(p *lua.FunctionProto, pc, reg int) (string, string) {
-	constant := func(k int) (string, bool) {
-		if k < 0 || k >= len(p.Constants) {
-			return "", false
-		}
-		s, ok := p.Constants[k].(lua.LString)
-		return string(s), ok
+// objName is Lua 5.1's getobjname: how the value in register reg at pc
+// came to be there, as the kind of name ("local", "global", "field",
+// "upvalue" or "method") and the name, or ("", "") when nothing names it.
+// A local is named by the scopes of p's locals (scopes.go); anything else
+// by the last instruction before pc that wrote the register (symbexec).
+func objName(p *lua.FunctionProto, pc, reg int) (name, kind string) {
+	if name := localName(p, reg, pc); name != "" {
+		return name, "local"
 	}
-	for at := pc - 1; at >= 0; at-- {
-		i := p.Code[at]
-		op, a := opcode(i), argA(i)
-		switch op {
-		case lua.OP_JMP, lua.OP_EQ, lua.OP_LT, lua.OP_LE, lua.OP_TEST,
-			lua.OP_SETGLOBAL, lua.OP_SETUPVAL, lua.OP_SETTABLE, lua.OP_SETTABLEKS,
-			lua.OP_SETLIST, lua.OP_CLOSE, lua.OP_RETURN, lua.OP_NOP:
-			continue // writes no register
-		case lua.OP_LOADNIL:
-			if a <= reg && reg <= argB(i) {
-				return "", ""
-			}
-			continue
-		case lua.OP_CALL, lua.OP_TAILCALL, lua.OP_VARARG, lua.OP_TFORLOOP:
-			if reg >= a {
-				return "", ""
-			}
-			continue
-		case lua.OP_SELF:
-			if reg == a+1 {
-				return "", ""
-			}
-		}
-		if a != reg {
-			continue
-		}
-		switch op {
-		case lua.OP_GETGLOBAL:
-			if s, ok := constant(argBx(i)); ok {
-				return s, "global"
-			}
-		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
-			if k := argC(i); isConstK(k) {
-				if s, ok := constant(k &^ 0x100); ok {
-					return s, "field"
-				}
-			}
-		case lua.OP_GETUPVAL:
-			if b := argB(i); b < len(p.DbgUpvalues) {
-				return p.DbgUpvalues[b], "upvalue"
-			}
-		case lua.OP_SELF:
-			if k := argC(i); isConstK(k) {
-				if s, ok := constant(k &^ 0x100); ok {
-					return s, "method"
-				}
-			}
-		case lua.OP_MOVE:
-			if argB(i) < a {
-				if name := calledName(p, pc); name != "" {
-					return name, "local"
-				}
-			}
-		}
+	i, ok := symbexec(p, pc, reg)
+	if !ok {
 		return "", ""
+	}
+	switch opcode(i) {
+	case lua.OP_GETGLOBAL:
+		if s, ok := constString(p, argBx(i)); ok {
+			return s, "global"
+		}
+	case lua.OP_MOVE, lua.OP_MOVEN:
+		if a, b := argA(i), argB(i); b < a {
+			return objName(p, pc, b)
+		}
+	case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
+		return kname(p, argC(i)), "field"
+	case lua.OP_GETUPVAL:
+		if b := argB(i); b < len(p.DbgUpvalues) {
+			return p.DbgUpvalues[b], "upvalue"
+		}
+		return "?", "upvalue"
+	case lua.OP_SELF:
+		return kname(p, argC(i)), "method"
 	}
 	return "", ""
 }
 
-// calledName is the name gopher-lua's compiler recorded for the call at
-// pc: the identifier or field called, or "" when it is an expression.
-func calledName(p *lua.FunctionProto, pc int) string {
-	for _, c := range p.DbgCalls {
-		if c.Pc == pc && c.Name != "?" {
-			return c.Name
+// localName is Lua 5.1's luaF_getlocalname: the name of the local that
+// register reg holds at pc, or "" when it holds a temporary. The
+// temporaries rewrite.go introduces are locals to gopher-lua but were
+// temporaries to Lua 5.1, so they name nothing.
+func localName(p *lua.FunctionProto, reg, pc int) string {
+	n := reg + 1
+	for _, l := range p.DbgLocals {
+		if l.StartPc > pc {
+			break
+		}
+		if pc < l.EndPc {
+			if n--; n == 0 {
+				if isRewriteTemp(l.Name) {
+					return ""
+				}
+				return l.Name
+			}
 		}
 	}
 	return ""
+}
+
+func constString(p *lua.FunctionProto, k int) (string, bool) {
+	if k < 0 || k >= len(p.Constants) {
+		return "", false
+	}
+	s, ok := p.Constants[k].(lua.LString)
+	return string(s), ok
+}
+
+// kname is Lua 5.1's kname: a constant string key, else "?".
+func kname(p *lua.FunctionProto, rk int) string {
+	if isConstK(rk) {
+		if s, ok := constString(p, rk&^0x100); ok {
+			return s
+		}
+	}
+	return "?"
+}
+
+// symbexec is Lua 5.1's symbexec (ldebug.c) tracing register reg: the last
+// instruction before lastpc that changed it, following forward jumps that
+// land no later than lastpc, or the function's final RETURN when none did.
+func symbexec(p *lua.FunctionProto, lastpc, reg int) (uint32, bool) {
+	code := p.Code
+	if len(code) == 0 || lastpc > len(code) {
+		return 0, false
+	}
+	last := len(code) - 1
+	for pc := 0; pc < lastpc; pc++ {
+		i := code[pc]
+		op, a := opcode(i), argA(i)
+		if setsA(op) && a == reg {
+			last = pc
+		}
+		switch op {
+		case lua.OP_LOADNIL:
+			if a <= reg && reg <= argB(i) {
+				last = pc
+			}
+		case lua.OP_SELF:
+			if reg == a+1 {
+				last = pc
+			}
+		case lua.OP_TFORLOOP:
+			if reg >= a+2 {
+				last = pc
+			}
+		case lua.OP_FORLOOP, lua.OP_FORPREP, lua.OP_JMP:
+			if dest := pc + 1 + argSbx(i); pc < dest && dest <= lastpc {
+				pc += argSbx(i)
+			}
+		case lua.OP_CALL, lua.OP_TAILCALL:
+			if reg >= a {
+				last = pc
+			}
+		case lua.OP_SETLIST:
+			if argC(i) == 0 {
+				pc++ // the next word is the block number
+			}
+		case lua.OP_CLOSURE:
+			if bx := argBx(i); bx < len(p.FunctionPrototypes) {
+				pc += int(p.FunctionPrototypes[bx].NumUpvalues) // its upvalue pseudo-instructions
+			}
+		}
+	}
+	return code[last], true
+}
+
+// setsA reports whether op writes register A, as Lua 5.1's testAMode
+// (lopcodes.c, TEST included) and gopher-lua's own opcodes.
+func setsA(op int) bool {
+	switch op {
+	case lua.OP_SETGLOBAL, lua.OP_SETUPVAL, lua.OP_SETTABLE, lua.OP_SETTABLEKS,
+		lua.OP_JMP, lua.OP_EQ, lua.OP_LT, lua.OP_LE, lua.OP_RETURN,
+		lua.OP_TFORLOOP, lua.OP_SETLIST, lua.OP_CLOSE, lua.OP_NOP:
+		return false
+	}
+	return true
 }
 
 // KeepCallerFrames turns the tail calls in p's own code, not in the

@@ -34,3 +34,27 @@ func TestFrameLayout(t *testing.T) {
 		t.Errorf("calleeName = %q, %q; want probe, global", name, namewhat)
 	}
 }
+
+// Levels skip the Go frame PCall, pcall and xpcall call through
+// (pcall.go): if isTrampoline stops recognising it, debug.getinfo's levels
+// and tracebacks grow a frame Lua 5.1 does not have.
+func TestTrampolineFrameIsRecognised(t *testing.T) {
+	L := NewState(Options{})
+	defer L.Close()
+	found := 0
+	L.SetGlobal("probe", L.NewFunction(func(L *lua.LState) int {
+		d, _ := L.GetStack(0)
+		for f := frameOf(d); f.ok(); f = f.parent() {
+			if f.isTrampoline() {
+				found++
+			}
+		}
+		return 0
+	}))
+	if err := L.DoString("pcall(function() pcall(probe) end)"); err != nil {
+		t.Fatal(err)
+	}
+	if found != 2 {
+		t.Errorf("found %d trampoline frames under two pcalls, want 2", found)
+	}
+}

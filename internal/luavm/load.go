@@ -44,7 +44,7 @@ func baseLoad(L *lua.LState) int {
 	var src bytes.Buffer
 	for {
 		L.Push(reader)
-		if err := L.PCall(0, 1, nil); err != nil {
+		if err := PCall(L, 0, 1, nil); err != nil {
 			L.Push(lua.LNil)
 			L.Push(errorValue(err))
 			return 2

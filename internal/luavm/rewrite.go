@@ -327,6 +327,19 @@ func (r *rewriter) tempName(kind string) string {
 	return "(" + kind + strconv.Itoa(r.temp) + ")"
 }
 
+// isRewriteTemp reports whether a local's name is one tempName made.
+func isRewriteTemp(name string) bool {
+	if len(name) < 4 || name[0] != '(' || name[len(name)-1] != ')' || (name[1] != 't' && name[1] != 'v') {
+		return false
+	}
+	for _, c := range name[2 : len(name)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func isConstant(e ast.Expr) bool {
 	_, ok := e.(ast.ConstExpr)
 	return ok

@@ -206,6 +206,9 @@ func fixBuiltins(L *lua.LState) {
 	setIf(globals, "loadstring", baseLoadString)
 	setIf(globals, "loadfile", baseLoadFile)
 	setIf(globals, "dofile", baseDoFile)
+	setIf(globals, "pcall", basePCall)
+	setIf(globals, "error", baseError)
+	setIf(globals, "xpcall", baseXPCall)
 	if stringLib, ok := globals.RawGetString(lua.StringLibName).(*lua.LTable); ok {
 		setIf(stringLib, "format", strFormat)
 		setIf(stringLib, "len", strLen)
@@ -233,6 +236,7 @@ func fixBuiltins(L *lua.LState) {
 	}
 	if debugLib, ok := globals.RawGetString(lua.DebugLibName).(*lua.LTable); ok {
 		setIf(debugLib, "getinfo", debugGetinfo)
+		setIf(debugLib, "traceback", debugTraceback)
 	}
 	if ioLib, ok := globals.RawGetString(lua.IoLibName).(*lua.LTable); ok {
 		fixIO(L, ioLib)

@@ -264,7 +264,7 @@ func (ev *evaluator) run(src []byte, timeout time.Duration) error {
 	defer ev.L.RemoveContext()
 	ev.L.Push(fn)
 	var at errorSite
-	if err := ev.L.PCall(0, 0, ev.L.NewFunction(at.record(ev))); err != nil {
+	if err := luavm.PCall(ev.L, 0, 0, ev.L.NewFunction(at.record(ev))); err != nil {
 		if ctx.Err() != nil {
 			d := &diag.Diagnostic{
 				Span: diag.Span{File: ev.file},
@@ -292,8 +292,9 @@ type errorSite struct {
 	topLine int
 }
 
-// record returns the error handler of the top level's PCall: it runs
-// while the failing frames are still on the stack, and keeps the innermost
+// record returns the error handler of the top level's PCall (luavm.PCall,
+// which has worded the VM's errors as Lua 5.1 does): it runs while the
+// failing frames are still on the stack, and keeps the innermost
 // Lua frame that maps to a line of the pipeline's sources, and the
 // outermost one in ci.fnl. (The message's own "chunk:line:" prefix is no
 // substitute: Lua shortens long chunk names there.)

@@ -36,7 +36,9 @@ func (c *Context) RunLua(closure int) (Outputs, error) {
 // callLua restores object closure (what names it in messages) in a fresh
 // state of the job's and calls it with the argument arg makes, under the
 // run's context so that cancelling the run stops it. An error the
-// function raises is returned as Lua would print it, after raised.
+// function raises is returned as Lua would print it, after raised: through
+// luavm.PCall, so the VM's own errors name their culprit as at compile
+// time ("attempt to index local 'cfg' (a nil value)").
 func (c *Context) callLua(closure int, what, raised string, arg func(*jobState) lua.LValue) (lua.LValue, error) {
 	s, err := c.newState()
 	if err != nil {
@@ -49,7 +51,9 @@ func (c *Context) callLua(closure int, what, raised string, arg func(*jobState) 
 	}
 	a := arg(s)
 	s.L.SetContext(c.run.ctx)
-	if err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, a); err != nil {
+	s.L.Push(fn)
+	s.L.Push(a)
+	if err := luavm.PCall(s.L, 1, 1, nil); err != nil {
 		return nil, fmt.Errorf("%s%w", raised, luaError(s.L, err, c.run.opts.Secrets.Redact))
 	}
 	ret := s.L.Get(-1)

@@ -31,15 +31,19 @@
 //   - rewrite.go: the assignments gopher-lua's code generator gets wrong,
 //     and `local f = function` seeing itself;
 //
-// and only then calls lua.Compile on gopher-lua's own AST.
+// and only then calls lua.Compile on gopher-lua's own AST, after which
+// scopes.go gives the locals the scopes Lua 5.1 records (gopher-lua's
+// debug information ends them at the wrong instructions, or never), which
+// runtime error messages need to say "local 'cfg'".
 //
 // Each builtin correction is one function, in a file named for the builtin:
 // tostring.go (tostring, print, FormatNumber), format.go (string.format),
 // tonumber.go, strlib.go (string.len, sub, reverse, lower, upper, rep,
 // byte, char, and table.concat), pattern.go (Lua 5.1's pattern matcher,
 // with %f, for string.find, match, gmatch and gsub), math.go (math.huge),
-// debuginfo.go (debug.getinfo), iolib.go, load.go (load, loadstring,
-// loadfile, dofile, require and package.loaders). fixBuiltins installs them
+// debuginfo.go (debug.getinfo), traceback.go (debug.traceback), pcall.go
+// (pcall, xpcall, error), iolib.go, load.go (load, loadstring, loadfile,
+// dofile, require and package.loaders). fixBuiltins installs them
 // all, and every state NewState makes (the generated binary's run-time
 // states included) has them, so that a run-fn computes at run time what it
 // computed at compile time.
@@ -50,11 +54,52 @@
 // of assignment statements (fuzz_test.go), of constant expressions
 // (constfold_test.go) and of patterns (pattern_test.go).
 //
+// The VM's own runtime errors are worded as Lua 5.1's (vmerror.go):
+// gopher-lua raises "attempt to call a non-function object", "attempt to
+// index a non-table object(nil) with key 'x'", "cannot perform add
+// operation between nil and number", "attempt to compare table with
+// table", "__len undefined" and "for statement init must be a number";
+// Lua 5.1, and so this package, says "attempt to call global 'setup' (a
+// nil value)", "attempt to index local 'cfg' (a nil value)", "attempt to
+// perform arithmetic on field 'x' (a nil value)", "attempt to concatenate
+// upvalue 'name' (a table value)", "attempt to compare two table values",
+// "attempt to get length of a number value", "'for' initial value must be
+// a number", naming the value as ldebug.c's getobjname does from the
+// failing instruction (frames.go). The rewording happens while the failing
+// frame still runs, which gopher-lua allows only inside a protected call
+// that goes through pcall.go: PCall (the compiler's top level and the
+// generated binary's run-fns), pcall and xpcall. The "chunk:line:" prefix
+// is kept as it was. Still as gopher-lua has them:
+//
+//   - errors raised by gopher-lua's own Go builtins (ipairs, setmetatable,
+//     table.insert, ...): "bad argument #1 to (anonymous) (table expected,
+//     got nil)" where Lua 5.1 names the function in quotes, and a position
+//     taken from the nearest Lua caller where Lua 5.1 has none; and a
+//     comparison failing inside table.sort ("attempt to compare table with
+//     table");
+//   - errors in a coroutine run by coroutine.resume (coroutine.wrap's are
+//     reworded); the run-time sandbox has no coroutines;
+//   - where gopher-lua's VM does something else than Lua 5.1's, the
+//     message follows what it did: a numeric for takes no numeric strings
+//     ("'for' limit must be a number" for `for i = 1, "2"`); a metamethod
+//     that is not a function is "attempt to perform arithmetic on ..."
+//     rather than "attempt to call a number value";
+//   - a suspended coroutine's traceback has no "[C]: in function 'yield'"
+//     level.
+//
+// The names come from gopher-lua's bytecode, which for the same source is
+// mostly Lua 5.1's; the tests (vmerror_test.go) check every wording, and
+// 1,500 random chunks of nested scopes ending in a failing operation,
+// against lua5.1. They also found two miscompilations the rewrite does not
+// cover, with nothing to do with messages: `(1).x = 1` stores into
+// whatever register 0 holds, and `if nil then else ... end` as the last
+// statement of a generic for's body runs off the end of the function.
+//
 // What is deliberately left as gopher-lua has it, because it lives in
 // gopher-lua's VM, which this package does not fork, is listed in
-// FIDELITY.md §5: error message wording and chunk names, `#` on tables with
-// holes, table.sort with a bad comparator, a coroutine yielding across
-// pcall, and the VM's own conversions and arithmetic:
+// FIDELITY.md §5: chunk names, `#` on tables with holes, table.sort with a
+// bad comparator, a coroutine yielding across pcall, and the VM's own
+// conversions and arithmetic:
 //
 //   - `..` (and the VM's other number-to-string coercions) formats numbers
 //     with Go's rules: 1 .. "" is fine, but 1e15 .. "" is
@@ -78,11 +123,12 @@
 // rounds up and this package to even.
 //
 // Words shared by the compiler and the generated binary live here too, so
-// that an error reads the same at compile time and at run time:
-// ErrorMessage, and view.go's View, fennel.view's one-line Fennel notation
-// for a table raised as an error (the binary carries no Fennel).
+// that an error reads the same at compile time and at run time: PCall,
+// which both call Lua through, ErrorMessage, and view.go's View,
+// fennel.view's one-line Fennel notation for a table raised as an error
+// (the binary carries no Fennel).
 //
 // This package must not fork gopher-lua: it works only through gopher-lua's
-// AST, its public API and, for call-frame details, reflection confined to
-// frames.go.
+// AST, its public API (LState.Panic included) and, for call-frame details,
+// reflection confined to frames.go.
 package luavm

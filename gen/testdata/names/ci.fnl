@@ -15,5 +15,5 @@
 (ci.job :Test [:quire/push] (fn [] {:tiny tiny}))
 (ci.job :test [:quire/push] (fn [] {:third third}))
 (ci.job "🚀" [:test] (fn [] {}))
-(ci.job "line\nbreak" [:test] (fn [] {}))
-(ci.job "" [:test] (fn [] {}))
+(ci.job "with \"quotes\" and spaces" [:test] (fn [] {}))
+(ci.job "9lives" [:test] (fn [] {}))

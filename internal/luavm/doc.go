@@ -29,7 +29,10 @@
 //     function's one zero constant taking the sign of the first zero Lua
 //     5.1 registers, so `local x = -0 return 1/0` is -inf;
 //   - rewrite.go: the assignments gopher-lua's code generator gets wrong,
-//     and `local f = function` seeing itself;
+//     `local f = function` seeing itself, and if/while on a condition that
+//     is false without evaluating anything (nil, false, `false and x`),
+//     whose bare JMP made gopher-lua's jump-to-jump pass send a loop's
+//     back-jump into the then part or past the function's end;
 //
 // and only then calls lua.Compile on gopher-lua's own AST, after which
 // scopes.go gives the locals the scopes Lua 5.1 records (gopher-lua's
@@ -90,10 +93,11 @@
 // The names come from gopher-lua's bytecode, which for the same source is
 // mostly Lua 5.1's; the tests (vmerror_test.go) check every wording, and
 // 1,500 random chunks of nested scopes ending in a failing operation,
-// against lua5.1. They also found two miscompilations the rewrite does not
-// cover, with nothing to do with messages: `(1).x = 1` stores into
-// whatever register 0 holds, and `if nil then else ... end` as the last
-// statement of a generic for's body runs off the end of the function.
+// against lua5.1. They also found two miscompilations, with nothing to do
+// with messages: `if nil then else ... end` in a generic for's body, which
+// rewrite.go now folds (see alwaysFalse), and `(1).x = 1`, which stores
+// into whatever register 0 holds where Lua 5.1 raises an error; the
+// second is left, since only a constant table position triggers it.
 //
 // What is deliberately left as gopher-lua has it, because it lives in
 // gopher-lua's VM, which this package does not fork, is listed in

@@ -107,6 +107,9 @@ func (r *rewriter) stmt(s ast.Stmt) ast.Stmt {
 	case *ast.DoBlockStmt:
 		r.scoped(func() { r.block(s.Stmts) })
 	case *ast.WhileStmt:
+		if alwaysFalse(s.Condition) {
+			return emptyBlock(s) // see alwaysFalse
+		}
 		r.expr(s.Condition)
 		r.scoped(func() { r.block(s.Stmts) })
 	case *ast.RepeatStmt:
@@ -115,6 +118,12 @@ func (r *rewriter) stmt(s ast.Stmt) ast.Stmt {
 			r.expr(s.Condition) // sees the body's locals
 		})
 	case *ast.IfStmt:
+		if alwaysFalse(s.Condition) {
+			// Lua 5.1 runs the else part alone, in a block of its own.
+			d := &ast.DoBlockStmt{Stmts: s.Else}
+			copyLines(d, s)
+			return r.stmt(d)
+		}
 		r.expr(s.Condition)
 		r.scoped(func() { r.block(s.Then) })
 		r.scoped(func() { r.block(s.Else) })
@@ -146,6 +155,33 @@ func (r *rewriter) stmt(s ast.Stmt) ast.Stmt {
 		r.exprs(s.Exprs)
 	}
 	return s
+}
+
+// alwaysFalse reports a condition that is false without evaluating
+// anything: nil, false, or an `and` whose left side is such. gopher-lua
+// compiles it to a bare JMP, and its jump-to-jump pass then breaks loops:
+// a loop's backward jump that lands on a JMP it has already resolved reads
+// that JMP's offset as a label number and jumps somewhere else. So
+// `for _ in pairs(t) do if false then A else B end end` ran A, and with the
+// if last in the body ran past the function's end. An if or while on such
+// a condition is replaced by what Lua 5.1 runs (the else part, or nothing),
+// so no loop body starts with that JMP. (Fennel writes these for
+// (if nil …) and macros that expand to a constant test.)
+func alwaysFalse(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.FalseExpr, *ast.NilExpr:
+		return true
+	case *ast.LogicalOpExpr:
+		return e.Operator == "and" && alwaysFalse(e.Lhs)
+	}
+	return false
+}
+
+// emptyBlock is a statement that does nothing, in place of s.
+func emptyBlock(s ast.Stmt) ast.Stmt {
+	d := &ast.DoBlockStmt{}
+	copyLines(d, s)
+	return d
 }
 
 // local handles `local names = exprs` and `local function f`.

@@ -159,3 +159,21 @@ func runPlain(src string) (out string) {
 	}
 	return buf.String()
 }
+
+// A condition that is false without evaluating anything, at the start of a
+// loop body: gopher-lua's jump-to-jump pass sent the loop's back-jump into
+// the then part (or past the end of the function). Each case must print
+// what Lua 5.1 prints.
+func TestConstantFalseConditionInLoops(t *testing.T) {
+	checkCases(t, []luaCase{
+		{"for _, x in ipairs({1, 2}) do if false then print('then') else print('else', x) end end", "else\t1\nelse\t2\n"},
+		{"for _, x in ipairs({1, 2}) do if nil then else print(x) end end print('done')", "1\n2\ndone\n"},
+		{"local function f() for _, x in ipairs({1}) do if nil then else print(x) end end end f() print('after')", "1\nafter\n"},
+		{"for _, x in ipairs({1, 2}) do if false and x then print('then') elseif x == 2 then print('two') else print('other') end end", "other\ntwo\n"},
+		{"for _, x in ipairs({1}) do if false then print('a') end print('b', x) end", "b\t1\n"},
+		{"for _, x in ipairs({1, 2}) do while false do print('never') end print(x) end", "1\n2\n"},
+		{"local i = 0 while i < 2 do if nil then print('then') else print('else') end i = i + 1 end", "else\nelse\n"},
+		{"local i = 0 repeat if false then print('then') else print('else') end i = i + 1 until i == 2", "else\nelse\n"},
+		{"if false then print('then') else local x = 1 print(x) end print(x)", "1\nnil\n"},
+	})
+}

@@ -65,8 +65,11 @@ func (e *env) fennel(args []string) int {
 	}
 	L.SetGlobal("print", L.NewFunction(luavm.NewPrint(e.stdout)))
 	L.Push(fn)
-	if err := L.PCall(0, 0, nil); err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", file, err)
+	// luavm.PCall words the VM's errors as Lua 5.1 does, as check and
+	// compile do; the message is the error's own, without gopher-lua's
+	// stack dump, which names quire's Go frames rather than the file's.
+	if err := luavm.PCall(L, 0, 0, nil); err != nil {
+		fmt.Fprintf(e.stderr, "quire fennel: %s\n", luavm.ErrorMessage(L, err, nil))
 		return exitInvalid
 	}
 	return exitOK

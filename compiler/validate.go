@@ -1,13 +1,13 @@
 package compiler
 
 import (
-	"container/heap"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/quire-ci/quire/compiler/diag"
+	"github.com/quire-ci/quire/internal/minheap"
 )
 
 // sources are the inputs that are not jobs.
@@ -191,37 +191,23 @@ func (g *jobGraph) cycles() [][]int {
 func topoOrder(p *Pipeline) []string {
 	g := newGraph(p)
 	waiting := make([]int, len(p.Jobs))
-	ready := &intHeap{}
+	var ready minheap.Ints
 	for i := range p.Jobs {
 		if waiting[i] = len(g.inputs[i]); waiting[i] == 0 {
-			heap.Push(ready, i)
+			ready.Push(i)
 		}
 	}
 	order := make([]string, 0, len(p.Jobs))
 	for ready.Len() > 0 {
-		i := heap.Pop(ready).(int)
+		i := ready.Pop()
 		order = append(order, p.Jobs[i].ID)
 		for _, d := range g.dependents[i] {
 			if waiting[d]--; waiting[d] == 0 {
-				heap.Push(ready, d)
+				ready.Push(d)
 			}
 		}
 	}
 	return order
-}
-
-// An intHeap is a min-heap of job indexes.
-type intHeap []int
-
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // closest returns the candidate nearest to name by edit distance, if it is

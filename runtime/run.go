@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/quire-ci/quire/internal/minheap"
 )
 
 // A Status is where a job stands in a run.
@@ -163,7 +164,7 @@ func (r *run) work(g *schedule) {
 			g.idle.Wait()
 			continue
 		}
-		i := heap.Pop(&g.ready).(int)
+		i := g.ready.Pop()
 		j := r.p.Jobs[i]
 		res := r.results[j.ID]
 		if r.ctx.Err() != nil {
@@ -201,9 +202,9 @@ func (r *run) work(g *schedule) {
 // jobs and edges (rescanning every job after each one ended made a long
 // chain quadratic).
 type schedule struct {
-	waiting    []int   // unfinished inputs, per job
-	dependents [][]int // the jobs that take each job as an input
-	ready      indexHeap
+	waiting    []int        // unfinished inputs, per job
+	dependents [][]int      // the jobs that take each job as an input
+	ready      minheap.Ints // in registration order
 	running    int
 	idle       *sync.Cond // workers wait here for a ready job
 }
@@ -222,10 +223,9 @@ func newSchedule(p *Pipeline, mu *sync.Mutex) *schedule {
 			}
 		}
 		if g.waiting[i] == 0 {
-			g.ready = append(g.ready, i)
+			g.ready.Push(i)
 		}
 	}
-	heap.Init(&g.ready)
 	return g
 }
 
@@ -259,7 +259,7 @@ func (r *run) settle(g *schedule, i int, notes *[]func()) {
 				continue
 			}
 			if g.waiting[d]--; g.waiting[d] == 0 {
-				heap.Push(&g.ready, d)
+				g.ready.Push(d)
 			}
 		}
 	}
@@ -284,21 +284,6 @@ func (r *run) settle(g *schedule, i int, notes *[]func()) {
 			r.opts.Log.CloseJob(id)
 		})
 	}
-}
-
-// An indexHeap is a min-heap of job indexes: ready jobs start in
-// registration order.
-type indexHeap []int
-
-func (h indexHeap) Len() int           { return len(h) }
-func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *indexHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // execute runs one job's function and records its result.

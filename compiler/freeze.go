@@ -2,7 +2,9 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -91,11 +93,23 @@ type sandbox struct {
 	libs map[string]bool
 }
 
-// newSandbox reads what a run-time state has from luavm's sandboxed state
-// itself, so the check cannot drift from it, and adds what the runtime
-// binds in every job's state: require, and quire's modules with their
-// fields, named as in quire (the evaluator's quireNames).
+// newSandbox is what a run-time state has (runtimeSandbox) plus what the
+// runtime binds in every job's state: require, and quire's modules with
+// their fields, named as in quire (the evaluator's quireNames).
 func newSandbox(quire map[string]bool) *sandbox {
+	base := runtimeSandbox()
+	s := &sandbox{names: maps.Clone(base.names), libs: base.libs}
+	s.names["require"] = true
+	for name := range quire {
+		s.names[name] = true
+	}
+	return s
+}
+
+// runtimeSandbox reads what a run-time state has from luavm's sandboxed
+// state itself, so the check cannot drift from it. It is the same for
+// every pipeline, so it is read once, not by a new Lua state per compile.
+var runtimeSandbox = sync.OnceValue(func() *sandbox {
 	L := luavm.NewState(luavm.Options{Sandbox: true})
 	defer L.Close()
 	s := &sandbox{names: map[string]bool{}, libs: map[string]bool{}}
@@ -114,12 +128,8 @@ func newSandbox(quire map[string]bool) *sandbox {
 			})
 		}
 	})
-	s.names["require"] = true
-	for name := range quire {
-		s.names[name] = true
-	}
 	return s
-}
+})
 
 // hasField reports whether a run-time state has field of the global lib.
 // A global that is not one of the sandbox's tables (a string, a pipeline

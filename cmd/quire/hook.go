@@ -72,20 +72,24 @@ func (e *env) hook(args []string) int {
 	target := filepath.Join(hooks, "post-receive")
 	// What goes in as post-receive: the binary itself, or with --config
 	// a script that runs it, beside the hook, with that config.
-	hook, installed, configAbs := *bin, *bin, ""
+	installed, configAbs := *bin, ""
+	var script []byte
 	if *config != "" {
 		if configAbs, err = checkHookConfig(*config); err != nil {
 			return e.fail(err)
 		}
 		installed = filepath.Join(hooks, hookBinary)
-		if hook, err = writeHookScript(configAbs); err != nil {
-			return e.fail(err)
-		}
-		defer os.Remove(hook)
+		script = hookScript(configAbs)
 	}
 	if !*force {
 		if fi, err := os.Lstat(target); err == nil {
-			sameHook, _ := sameContent(hook, target)
+			var sameHook bool
+			if script != nil {
+				cur, err := os.ReadFile(target)
+				sameHook = err == nil && bytes.Equal(cur, script)
+			} else {
+				sameHook, _ = sameContent(*bin, target)
+			}
 			sameBin, _ := sameContent(*bin, installed)
 			if sameHook && sameBin && fi.Mode()&0o111 != 0 {
 				fmt.Fprintf(e.stderr, "quire: %s is already installed as %s\n", *bin, target)
@@ -94,13 +98,16 @@ func (e *env) hook(args []string) int {
 			return e.fail(existingHookError(target, *gitDir, *bin, configAbs))
 		}
 	}
-	if *config != "" {
+	if script != nil {
 		// The binary first: once post-receive names it, it is in place.
-		if err := installHook(*bin, installed, true); err != nil {
-			return e.fail(err)
+		err = installHookFile(*bin, installed, true)
+		if err == nil {
+			err = installHook(bytes.NewReader(script), target, *force)
 		}
+	} else {
+		err = installHookFile(*bin, target, *force)
 	}
-	if err := installHook(hook, target, *force); err != nil {
+	if err != nil {
 		if errors.Is(err, os.ErrExist) {
 			// Created meanwhile by someone else: still never overwritten.
 			return e.fail(existingHookError(target, *gitDir, *bin, configAbs))
@@ -138,24 +145,11 @@ func checkHookConfig(path string) (string, error) {
 	return abs, nil
 }
 
-// writeHookScript writes, to a temporary file, the post-receive script
-// that runs the pipeline binary beside it with the config at path (a
-// path, never a secret).
-func writeHookScript(config string) (string, error) {
-	f, err := os.CreateTemp("", "quire-post-receive-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = fmt.Fprintf(f, "#!/bin/sh\n# Installed by quire hook install: the pipeline binary beside this hook, with its config.\nexec \"$(dirname \"$0\")/%s\" post-receive --config %s \"$@\"\n",
+// hookScript is the post-receive script that runs the pipeline binary
+// beside it with the config at path (a path, never a secret).
+func hookScript(config string) []byte {
+	return fmt.Appendf(nil, "#!/bin/sh\n# Installed by quire hook install: the pipeline binary beside this hook, with its config.\nexec \"$(dirname \"$0\")/%s\" post-receive --config %s \"$@\"\n",
 		hookBinary, runtime.ShellQuote(config))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
 }
 
 // checkHookBinary makes sure bin is something git can run as a hook: an
@@ -260,19 +254,24 @@ func gitOut(dir string, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// installHook copies bin to target with mode 0755, atomically: git sees
-// the old hook or the new one, never a part. Unless force is set, an
-// existing target is left alone and the error wraps os.ErrExist.
-func installHook(bin, target string, force bool) error {
-	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// installHookFile installs the file bin as target, as installHook does.
+func installHookFile(bin, target string, force bool) error {
 	src, err := os.Open(bin)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	return installHook(src, target, force)
+}
+
+// installHook writes src to target with mode 0755, atomically: git sees
+// the old hook or the new one, never a part. Unless force is set, an
+// existing target is left alone and the error wraps os.ErrExist.
+func installHook(src io.Reader, target string, force bool) error {
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	tmp, err := os.CreateTemp(dir, ".post-receive.quire-*")
 	if err != nil {
 		return err

@@ -63,4 +63,7 @@ func TestEvalTimeoutPointsAtTheLoop(t *testing.T) {
 	if !strings.Contains(got, " --> ci.fnl:3:1\n") {
 		t.Errorf("the error does not point at the loop:\n%s", got)
 	}
+	if !strings.Contains(got, "= note: it was running this form when stopped\n") {
+		t.Errorf("no note that the span is where evaluation was stopped:\n%s", got)
+	}
 }

@@ -493,8 +493,6 @@ func (fz *freezer) requireModule(name, source string, line int) {
 	fz.prog.Modules[i].Val = v
 }
 
-// freezeGlobal freezes a global the pipeline defined, so run-fns that read
-// it find it at run time.
 // addedToLibrary reports whether the pipeline's top level set field of
 // the library table lib (string.shout): a value there that is none of the
 // builtins the compile-time state started with (os.execute is one).
@@ -508,6 +506,8 @@ func (ev *evaluator) addedToLibrary(lib, field string) bool {
 	return v != lua.LNil && !builtin
 }
 
+// freezeGlobal freezes a global the pipeline defined, so run-fns that read
+// it find it at run time.
 func (fz *freezer) freezeGlobal(name string) {
 	for _, g := range fz.prog.Globals {
 		if g.Name == name {

@@ -14,5 +14,5 @@ import "embed"
 
 // Source is quire's runtime source tree, rooted at the module root.
 //
-//go:embed go.mod go.sum runtime internal/luavm
+//go:embed go.mod go.sum runtime internal/luavm internal/minheap
 var Source embed.FS

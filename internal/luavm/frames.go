@@ -74,19 +74,15 @@ func (f frame) same(g frame) bool {
 	return f.ok() && g.ok() && f.v.Pointer() == g.v.Pointer()
 }
 
-// isTrampoline reports whether the frame runs namedErrors, the Go function
+// isTrampoline reports whether the frame runs trampoline, the Go function
 // PCall, pcall and xpcall put between themselves and the function they
 // call (pcall.go). Lua 5.1 has no such frame, so levels skip it.
 func (f frame) isTrampoline() bool {
 	fn := f.field("Fn")
-	if !fn.IsValid() || fn.Kind() != reflect.Pointer || fn.IsNil() {
-		return false
-	}
-	g := fn.Elem().FieldByName("GFunction")
-	return g.IsValid() && g.Kind() == reflect.Func && !g.IsNil() && g.Pointer() == trampolinePC
+	return fn.IsValid() && fn.Kind() == reflect.Pointer && fn.Pointer() == trampolinePtr
 }
 
-var trampolinePC = reflect.ValueOf(lua.LGFunction(namedErrors)).Pointer()
+var trampolinePtr = reflect.ValueOf(trampoline).Pointer()
 
 // gopherStep is how many of gopher-lua's GetStack levels the frame takes:
 // itself and the tail calls lost below it.

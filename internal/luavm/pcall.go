@@ -26,9 +26,15 @@ import (
 // becomes the error's value. Errors raised by Go functions and error
 // values that are not strings are left as they are.
 func PCall(L *lua.LState, nargs, nret int, handler *lua.LFunction) error {
-	L.Insert(L.NewFunction(namedErrors), -(nargs + 1))
+	L.Insert(trampoline, -(nargs + 1))
 	return L.PCall(nargs+1, nret, handler)
 }
+
+// trampoline is namedErrors as a Lua function, one for every state rather
+// than one per call: it has no upvalues, and no environment, which for a
+// Go function only L.Get(lua.EnvironIndex) inside it would read. Lua code
+// never gets hold of it: levels skip its frame (frames.go isTrampoline).
+var trampoline = &lua.LFunction{IsG: true, GFunction: namedErrors}
 
 // namedErrors calls its first argument with the others and returns all it
 // returns, with the state's Panic naming the VM's errors.

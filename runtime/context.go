@@ -16,9 +16,9 @@ type Context struct {
 	job *Job
 	// stopped says that cancelling the run killed one of the job's
 	// commands: whatever the run-fn returns after that, the job did not
-	// do its work, so it ends cancelled. (A run-fn whose last form is the
-	// command returns its result with no Lua instruction left to notice
-	// the cancellation.)
+	// do its work, so it ends cancelled (run.execute). A run-fn whose last
+	// form is the command returns its result with no Lua instruction left
+	// to notice the cancellation.
 	stopped bool
 }
 

@@ -294,15 +294,13 @@ func (r *run) execute(j *Job) {
 	res := r.results[j.ID]
 	res.Finished = time.Now()
 	switch {
-	case err != nil && r.ctx.Err() != nil:
-		res.Status, res.Err = StatusCancelled, err
-		if strings.HasSuffix(err.Error(), r.ctx.Err().Error()) {
-			// The Lua VM stopped with the context's own words ("ci.fnl:5:
-			// context deadline exceeded"): say why the run was stopped.
-			res.Err = context.Cause(r.ctx)
-		}
-	case c.stopped:
-		res.Status = StatusCancelled
+	case r.ctx.Err() != nil && (err != nil || c.stopped):
+		// Cancelling the run stopped the job: the Lua VM raised the
+		// context's words ("ci.fnl:5: context deadline exceeded"), or the
+		// run-fn went on with a killed command's result, to raise over it
+		// or return it. Either way the job did not do its work, and its
+		// error is why the run was stopped, as its log and the console say.
+		res.Status, res.Err = StatusCancelled, context.Cause(r.ctx)
 	case err != nil:
 		res.Status, res.Err = StatusFailed, err
 	case out == nil:

@@ -228,6 +228,25 @@ func TestDependentStartsAfterItsInputsFinish(t *testing.T) {
 	}
 }
 
+// A job that fails because the run was cancelled under it (its command
+// killed, say) ends cancelled, with the run's reason as its error rather
+// than what the run-fn made of the killed command.
+func TestCancelledJobErrorIsTheRunsReason(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	started := make(chan struct{})
+	p := pipelineOf(job("build", func(c *Context) (Outputs, error) {
+		close(started)
+		<-c.run.ctx.Done()
+		return nil, errors.New("build failed: exit -1")
+	}))
+	go func() { <-started; cancel(errors.New("stopped by interrupt")) }()
+	res := Run(ctx, p, RunOptions{Jobs: 1, Console: NewConsole(io.Discard)})
+	r := res.Jobs["build"]
+	if r.Status != StatusCancelled || r.Err == nil || r.Err.Error() != "stopped by interrupt" {
+		t.Errorf("build: %s %v, want cancelled with the run's reason", r.Status, r.Err)
+	}
+}
+
 func TestCancelledRunCancelsRunningAndPendingJobs(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	started := make(chan struct{})

@@ -155,8 +155,8 @@ func (c *Context) exec(argv []string, display string, env []string, dir string) 
 	cmd := r.command(argv)
 	cmd.Env = env
 	cmd.Dir = dir
-	if null := r.devNull(); null != nil {
-		cmd.Stdin = null
+	if r.devNull != nil {
+		cmd.Stdin = r.devNull
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout = &tee{&stdout, outRed}

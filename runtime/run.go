@@ -87,7 +87,7 @@ type run struct {
 	env     []string // what commands start from (commandEnv), computed once
 	states  *statePool
 	shPath  func() (string, error) // exec.LookPath("sh"), once
-	devNull func() *os.File        // every command's standard input, opened once
+	devNull *os.File               // every command's standard input; nil if it did not open
 }
 
 // Run executes the pipeline's jobs for one push: each job starts once all
@@ -105,16 +105,11 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) *Result {
 		shPath: sync.OnceValues(func() (string, error) { return exec.LookPath("sh") })}
 	// One /dev/null serves every command as standard input: os/exec would
 	// otherwise open, poll-register and close it again for each command.
-	var null *os.File
-	r.devNull = sync.OnceValue(func() *os.File {
-		null, _ = os.Open(os.DevNull) // nil on failure: os/exec then opens its own
-		return null
-	})
-	defer func() {
-		if null != nil {
-			null.Close()
-		}
-	}()
+	// Should it not open, os/exec opens its own.
+	if null, err := os.Open(os.DevNull); err == nil {
+		r.devNull = null
+		defer null.Close()
+	}
 	defer r.states.close()
 	for _, j := range p.Jobs {
 		r.jobs[j.ID] = j

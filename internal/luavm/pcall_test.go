@@ -38,6 +38,12 @@ func TestPCallLikeLua51(t *testing.T) {
 		{`local f local ok = pcall(function() local x = 1 f = function() return x end error("e") end) local a, b, c = 10, 20, 30 print(ok, f())`, "false\t1\n"},
 		{`local f local ok = xpcall(function() local x = 1 f = function() return x end error("e") end, function(m) return m end) print(ok)`, "false\n"},
 		{`print(xpcall(function() return 1, 2 end, print))`, "true\t1\t2\n"},
+		// A handler that is not a function (luaG_errormsg raises
+		// LUA_ERRERR), even a callable table; unused when nothing fails.
+		{`print(xpcall(function() error("x") end, 42))`, "false\terror in error handling\n"},
+		{`print(xpcall(function() local t; return t.x end, nil))`, "false\terror in error handling\n"},
+		{`print(xpcall(function() error("x") end, setmetatable({}, {__call = function(s, m) return m end})))`, "false\terror in error handling\n"},
+		{`print(xpcall(function() return 1 end, 42))`, "true\t1\n"},
 		{`print(pcall(function() local t = {} t.x.y = 1 end))`, "false\tcase:1: attempt to index field 'x' (a nil value)\n"},
 		{`print(pcall(error, "direct"))`, "false\tdirect\n"},
 		{`print(pcall(error, "direct", 1))`, "false\tdirect\n"},

@@ -54,7 +54,11 @@ func (c *Context) callLua(closure int, what, raised string, arg func(*jobState) 
 	s.L.Push(fn)
 	s.L.Push(a)
 	if err := luavm.PCall(s.L, 1, 1, nil); err != nil {
-		return nil, fmt.Errorf("%s%w", raised, luaError(s.L, err, c.run.opts.Secrets.Redact))
+		// One line, without gopher-lua's Go-side stack trace; a table
+		// raised as the error is shown as the compiler shows it, through
+		// its __tostring in s.L (still open), its strings redacted before
+		// quoting escapes them out of the redactor's sight.
+		return nil, errors.New(raised + luavm.ErrorMessage(s.L, err, c.run.opts.Secrets.Redact))
 	}
 	ret := s.L.Get(-1)
 	s.L.Pop(1)
@@ -73,14 +77,4 @@ func (c *Context) newState() (*jobState, error) {
 		t.RawSetString("mirror", L.NewFunction(c.stdlibMirror))
 		return t
 	})
-}
-
-// luaError turns an error raised in Lua into a one-line error: the message
-// as Lua would print it, without gopher-lua's Go-side stack trace, and a
-// table raised as the error as the compiler shows it (luavm.ErrorMessage).
-// L is the state the error was raised in, still open, for the table's
-// __tostring; redact hides secrets in the table's strings before quoting
-// escapes them out of the redactor's sight.
-func luaError(L *lua.LState, err error, redact func(string) string) error {
-	return errors.New(luavm.ErrorMessage(L, err, redact))
 }

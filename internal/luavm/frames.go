@@ -120,6 +120,41 @@ func stackLevel(L *lua.LState, level int) (d *lua.Debug, g int, tail, ok bool) {
 	return nil, 0, false, false
 }
 
+// frameDepth is how many Parent steps from the running frame reach the
+// frame at Lua 5.1's level (stackLevel), as gopher-lua's getfenv and
+// setfenv count levels; a level inside lost tail calls gives the frame
+// they were lost into.
+func frameDepth(L *lua.LState, level int) (int, bool) {
+	cur, ok := L.GetStack(0)
+	if !ok || level < 0 {
+		return 0, false
+	}
+	at, n := 0, 0
+	for f := frameOf(cur); f.ok(); f, n = f.parent(), n+1 {
+		if f.isTrampoline() {
+			continue
+		}
+		if level < at+f.gopherStep() {
+			return n, true
+		}
+		at += f.gopherStep()
+	}
+	return 0, false
+}
+
+// fenvLevels wraps gopher-lua's getfenv or setfenv so that a level counts
+// frames as Lua 5.1 does: without the trampoline under every pcall.
+func fenvLevels(fenv lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if level, ok := L.Get(1).(lua.LNumber); ok && level > 0 {
+			if n, ok := frameDepth(L, int(level)); ok {
+				L.Replace(1, lua.LNumber(n))
+			}
+		}
+		return fenv(L)
+	}
+}
+
 // calleeName is Lua 5.1's getfuncname: the name and namewhat ("global",
 // "local", "method", "field", "upvalue" or "") of the function running at
 // level, read from the instruction that called it. It is ("", "") when the

@@ -48,6 +48,9 @@ func TestPCallLikeLua51(t *testing.T) {
 		{`print(pcall(error, "direct"))`, "false\tdirect\n"},
 		{`print(pcall(error, "direct", 1))`, "false\tdirect\n"},
 		{`print(pcall(error, "direct", 2))`, "false\tcase:1: direct\n"},
+		// getfenv and setfenv count levels without PCall's Go frame.
+		{`local env = setmetatable({}, {__index = _G}) local function g() print(pcall(function() return getfenv(3) == env, getfenv(2) == _G end)) end setfenv(g, env) g()`, "true\ttrue\ttrue\n"},
+		{`local env = setmetatable({}, {__index = _G}) local function g() pcall(function() setfenv(3, env) end) return getfenv(1) == env end print(g())`, "true\n"},
 	})
 }
 

@@ -209,6 +209,11 @@ func fixBuiltins(L *lua.LState) {
 	setIf(globals, "pcall", basePCall)
 	setIf(globals, "error", baseError)
 	setIf(globals, "xpcall", baseXPCall)
+	for _, name := range []string{"getfenv", "setfenv"} {
+		if fn, ok := globals.RawGetString(name).(*lua.LFunction); ok && fn.IsG {
+			globals.RawSetString(name, L.NewFunction(fenvLevels(fn.GFunction)))
+		}
+	}
 	if stringLib, ok := globals.RawGetString(lua.StringLibName).(*lua.LTable); ok {
 		setIf(stringLib, "format", strFormat)
 		setIf(stringLib, "len", strLen)

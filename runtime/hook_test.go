@@ -3,6 +3,7 @@ package runtime
 import (
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -94,5 +95,21 @@ func TestPostReceiveRefusesNegativeMaxRuns(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(runs); len(entries) > 0 {
 		t.Errorf("the runs directory holds %d entries", len(entries))
+	}
+}
+
+// The binary's help states the defaults the flags really have.
+func TestHelpStatesFlagDefaults(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if st := Invoke(&Pipeline{File: PipelinePath}, []string{"ci-bin", "--help"}, strings.NewReader(""), &stdout, &stderr); st != exitOK {
+		t.Fatalf("exit status %d; stderr %q", st, stderr.String())
+	}
+	for _, want := range []string{
+		"between SIGTERM and SIGKILL (default " + DefaultGrace.String() + ")\n",
+		"runs for one push (default " + strconv.Itoa(DefaultMaxRuns) + "; 0: no limit)\n",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, stdout.String())
+		}
 	}
 }

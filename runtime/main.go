@@ -41,7 +41,7 @@ Flags of run and post-receive:
   --keep-workspace  keep the checked-out tree after the run
   --runs-dir DIR    where run logs go (default GIT_DIR/quire/runs)
   --timeout D       stop the run after D (e.g. 30m)
-  --grace D         how long a stopped command gets between SIGTERM and SIGKILL (default 5s)
+  --grace D         how long a stopped command gets between SIGTERM and SIGKILL (default %[4]s)
 
 Flags of run only:
   --ref REF         the ref that was pushed, e.g. refs/heads/main
@@ -52,7 +52,7 @@ Flags of run only:
 
 Flags of post-receive only:
   --wait            run in the foreground, one run after another, and exit with their status
-  --max-runs N      start at most N runs for one push (default 100; 0: no limit)
+  --max-runs N      start at most N runs for one push (default %[5]d; 0: no limit)
 `
 
 // Main is the generated binary's main: it reads os.Args and returns the
@@ -73,7 +73,9 @@ func Main(p *Pipeline) int {
 // with the given output streams.
 func Invoke(p *Pipeline, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := filepath.Base(args[0])
-	usage := func(w io.Writer) { fmt.Fprintf(w, binaryUsage, prog, p.File, DefaultConfig) }
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, binaryUsage, prog, p.File, DefaultConfig, DefaultGrace, DefaultMaxRuns)
+	}
 	// Installed as a repository's hook, the binary is invoked by that name,
 	// with no arguments (git passes none) or post-receive's own flags
 	// (--wait, …). A subcommand still selects that command: the runs the

@@ -138,9 +138,6 @@ type runSpec struct {
 	// PushedAt is when the hook read the push; a run the hook queued may
 	// start later. Zero means now.
 	PushedAt time.Time
-	// ownRunID is set when RunID came from the command line, which must
-	// not name a run that exists: the two runs' logs would mix.
-	ownRunID bool
 }
 
 // sharedFlags defines the flags that `run` and `post-receive` both take:
@@ -247,11 +244,21 @@ func cmdRun(p *Pipeline, prog string, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	if spec.RunID != "" {
+		// A run id from the command line must not name a run that
+		// exists: the two runs' logs would mix. (The hook's runs get
+		// theirs made, and their directories already hold console.log.)
 		if err := validRunID(spec.RunID); err != nil {
 			fmt.Fprintf(stderr, "%s: --run-id: %v\n", prog, err)
 			return exitUsage
 		}
-		spec.ownRunID = true
+		if err := spec.resolveDirs(); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return exitUsage
+		}
+		if _, err := os.Lstat(filepath.Join(spec.RunsDir, spec.RunID)); err == nil {
+			fmt.Fprintf(stderr, "%s: --run-id %s: %s already holds a run with that id; each run needs its own\n", prog, spec.RunID, spec.RunsDir)
+			return exitUsage
+		}
 	}
 	return runOnce(p, prog, spec, stdout, stderr)
 }
@@ -291,8 +298,6 @@ func runOnce(p *Pipeline, prog string, spec runSpec, stdout, stderr io.Writer) i
 	con.SetRedactor(secrets.Redact)
 	if spec.RunID == "" {
 		spec.RunID = NewRunID(time.Now())
-	} else if _, err := os.Lstat(filepath.Join(spec.RunsDir, spec.RunID)); spec.ownRunID && err == nil {
-		return fail(fmt.Errorf("--run-id %s: %s already holds a run with that id; each run needs its own", spec.RunID, spec.RunsDir))
 	}
 	// Signals and --timeout count from here: a run stopped while its tree
 	// is checked out still ends as cancelled, with its log finished.

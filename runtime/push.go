@@ -69,19 +69,21 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	if previous == "" {
 		args = append(args, "--root", "--name-only", "--no-renames")
 	}
-	// An update names both commits (the hook's case): list the files it
-	// changed while git log reads the commit.
+	// The files an update changed, from previous to the commit to.
 	type listing struct {
 		files string
 		err   error
 	}
-	var diff chan listing
+	diff := func(to string) listing {
+		files, err := git(gitDir, "diff", "--name-only", "--no-renames", previous, to)
+		return listing{files, err}
+	}
+	// An update that names both commits (the hook's case) is listed while
+	// git log reads the commit.
+	var listed chan listing
 	if previous != "" && sha != "" {
-		diff = make(chan listing, 1)
-		go func() {
-			files, err := git(gitDir, "diff", "--name-only", "--no-renames", previous, sha)
-			diff <- listing{files, err}
-		}()
+		listed = make(chan listing, 1)
+		go func() { listed <- diff(sha) }()
 	}
 	out, err := git(gitDir, append(args, "--")...)
 	if err != nil {
@@ -98,11 +100,11 @@ func NewPush(gitDir, ref, sha, previous string) (Push, error) {
 	p.SHA, p.CommitMessage = parts[0], strings.TrimRight(parts[1], "\n")
 	files := strings.TrimSpace(parts[2])
 	if previous != "" {
-		l := listing{}
-		if diff != nil {
-			l = <-diff
+		var l listing
+		if listed != nil {
+			l = <-listed
 		} else {
-			l.files, l.err = git(gitDir, "diff", "--name-only", "--no-renames", previous, p.SHA)
+			l = diff(p.SHA)
 		}
 		if files, err = l.files, l.err; err != nil {
 			return p, fmt.Errorf("list files changed by %s: %w", p.SHA, err)
